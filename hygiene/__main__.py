@@ -1,0 +1,3 @@
+from hygiene.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,113 @@
+"""Fix stage: remove flagged spans and account for every removed character.
+
+A removal takes the flagged span plus the whitespace that would otherwise be
+left dangling: the line break of a removed line, a doubled blank line, the
+space after a removed sentence. Each removal is attributed to one finding, so
+the cleaned text plus the removals give back the input exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from hygiene.findings import Finding
+
+
+@dataclass(frozen=True)
+class Removal:
+    start: int
+    end: int
+    finding: Finding
+    text: str
+
+
+def plan_removals(text: str, findings: Sequence[Finding]) -> list[Removal]:
+    """Non-overlapping removals, in order, for every fixable finding."""
+    removals: list[Removal] = []
+    reach = 0
+    for f in sorted((f for f in findings if f.fix is not None), key=Finding.sort_key):
+        assert f.fix is not None
+        start, end = _expand(text, max(f.fix.start, reach), f.fix.end)
+        start = max(start, reach)
+        if end <= start:
+            continue
+        removals.append(Removal(start, end, f, text[start:end]))
+        reach = end
+    return removals
+
+
+def apply_removals(text: str, removals: Sequence[Removal]) -> str:
+    parts: list[str] = []
+    pos = 0
+    for r in removals:
+        parts.append(text[pos : r.start])
+        pos = r.end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def restore(cleaned: str, removals: Sequence[Removal]) -> str:
+    """The inverse of apply_removals: the input text again."""
+    parts: list[str] = []
+    pos = 0  # in cleaned
+    done = 0  # characters of the original emitted so far
+    for r in removals:
+        keep = r.start - done
+        parts.append(cleaned[pos : pos + keep])
+        parts.append(r.text)
+        pos += keep
+        done = r.end
+    parts.append(cleaned[pos:])
+    return "".join(parts)
+
+
+def _expand(text: str, start: int, end: int) -> tuple[int, int]:
+    if end <= start:
+        return start, end
+    line_start = text.rfind("\n", 0, start) + 1
+    newline = text.find("\n", end)
+    line_end = len(text) if newline < 0 else newline
+    if text[line_start:start].strip() or text[end:line_end].strip():
+        return _expand_inline(text, start, end)
+    # Whole lines: take them with their line break.
+    start, end = line_start, min(line_end + 1, len(text))
+    if end == len(text):
+        # Removal reaches the end: drop the blank lines before it too, keeping the
+        # previous line's own break (or its absence, if the file had none).
+        keep_break = text.endswith("\n")
+        while start > 0 and not text[text.rfind("\n", 0, start - 1) + 1 : start].strip():
+            start = text.rfind("\n", 0, start - 1) + 1
+        if not keep_break and start > 0:
+            start -= 1
+            if start > 0 and text[start - 1] == "\r":
+                start -= 1
+        return start, end
+    if start == 0 or _ends_with_blank_line(text, start):
+        # Don't leave a doubled blank line (or a blank first line) behind.
+        while end < len(text):
+            nxt = text.find("\n", end)
+            stop = len(text) if nxt < 0 else nxt + 1
+            if text[end:stop].strip():
+                break
+            end = stop
+    return start, end
+
+
+def _ends_with_blank_line(text: str, pos: int) -> bool:
+    """Whether the line just before pos (pos at a line start) is blank."""
+    prev_start = text.rfind("\n", 0, pos - 1) + 1
+    return not text[prev_start:pos].strip()
+
+
+def _expand_inline(text: str, start: int, end: int) -> tuple[int, int]:
+    """Part of a line: take the spaces after it, or before it at the line's end."""
+    stop = end
+    while stop < len(text) and text[stop] in " \t":
+        stop += 1
+    if stop < len(text) and text[stop] not in "\r\n":
+        return start, stop
+    begin = start
+    while begin > 0 and text[begin - 1] in " \t":
+        begin -= 1
+    return begin, stop

@@ -1,0 +1,318 @@
+"""The `hygiene` command line.
+
+Kept light: heavy modules (models, embeddings) are imported inside the
+commands that need them, so `hygiene --help` stays instant.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from hygiene import __version__
+
+if TYPE_CHECKING:
+    from hygiene.read import ReadOptions
+    from hygiene.report import Report
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def input_options(func: F) -> F:
+    """Options shared by every command that reads a corpus."""
+    decorators = [
+        click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True)),
+        click.option(
+            "--glob",
+            "globs",
+            multiple=True,
+            metavar="PATTERN",
+            help="File pattern to take from folders (repeatable). Default: *.txt and *.md.",
+        ),
+        click.option(
+            "--text-field", default="text", show_default=True, help="JSONL field holding the text."
+        ),
+        click.option(
+            "--id-field", default="id", show_default=True, help="JSONL field holding the record id."
+        ),
+        click.option(
+            "--select",
+            multiple=True,
+            metavar="CODE",
+            help="Only these rules: codes or prefixes, e.g. HY1 or HY301 (repeatable).",
+        ),
+        click.option(
+            "--ignore", multiple=True, metavar="CODE", help="Skip these rules (repeatable)."
+        ),
+        click.option(
+            "--max-bytes",
+            type=click.IntRange(min=1),
+            default=20 * 1024 * 1024,
+            show_default=True,
+            help="Larger inputs are reported as errors, not read.",
+        ),
+    ]
+    for decorator in reversed(decorators):
+        func = decorator(func)
+    return func
+
+
+def _read_options(
+    globs: tuple[str, ...], text_field: str, id_field: str, max_bytes: int
+) -> ReadOptions:
+    from hygiene.read import DEFAULT_GLOBS, ReadOptions
+
+    return ReadOptions(globs or DEFAULT_GLOBS, text_field, id_field, max_bytes)
+
+
+def _build_report(
+    paths: Sequence[str], opts: ReadOptions, select: tuple[str, ...], ignore: tuple[str, ...]
+) -> Report:
+    from hygiene.pipeline import Pipeline
+    from hygiene.read import iter_documents
+    from hygiene.report import Report
+
+    _check_selectors(select + ignore)
+    report = Report()
+    for item in Pipeline(include=select, exclude=ignore).run(iter_documents(paths, opts)):
+        report.add(item)
+    return report
+
+
+def _check_selectors(selectors: tuple[str, ...]) -> None:
+    from hygiene.rules import RULES
+
+    for sel in selectors:
+        if not any(code.startswith(sel.upper()) for code in RULES):
+            raise click.BadParameter(f"{sel!r} matches no rule; see 'hygiene rule --all'")
+
+
+def _print_errors(report: Report) -> None:
+    for e in report.errors:
+        click.echo(f"hygiene: error: {e.path}: {e.message}", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="hygiene")
+def cli() -> None:
+    """Find and remove what does not belong in news articles and text corpora.
+
+    hygiene splits each file into paragraphs and sentences and flags page furniture
+    (bylines, timestamps, captions, calls to action, comment widgets: HY1xx),
+    off-topic text (HY2xx) and repeated paragraphs (HY3xx), each with a reason and
+    a score.
+
+    \b
+    Typical use:
+      hygiene check articles/              # linter output, exit 1 on findings
+      hygiene report corpus/ --format json -o report.json
+      hygiene clean corpus/ --out cleaned/ # cleaned copies + a removal manifest
+      hygiene rule HY104                   # what a rule means
+
+    Inputs are files, folders (searched recursively for *.txt and *.md), JSONL
+    files (one document per line, text in the "text" field) and '-' for stdin.
+    Unreadable, binary, non-UTF-8 or empty inputs are reported by name; the run
+    goes on and exits with 2.
+    """
+
+
+@cli.command()
+@input_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "concise"]),
+    default="text",
+    show_default=True,
+    help="text: grouped per file with reasons; json: the hygiene/1 contract; "
+    "concise: one line per finding.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    default="-",
+    help="Write the report here instead of stdout.",
+)
+def report(
+    paths: tuple[str, ...],
+    globs: tuple[str, ...],
+    text_field: str,
+    id_field: str,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    max_bytes: int,
+    fmt: str,
+    output: str,
+) -> None:
+    """Report findings per file and a corpus summary.
+
+    \b
+    Exit codes: 0 report written, 2 some inputs could not be read.
+    Examples:
+      hygiene report fixtures/corpus
+      hygiene report --format json archive/ -o report.json
+    """
+    from hygiene.render import render
+
+    rep = _build_report(
+        paths, _read_options(globs, text_field, id_field, max_bytes), select, ignore
+    )
+    _print_errors(rep)
+    to_terminal = output == "-" and sys.stdout.isatty()
+    text = render(rep, fmt, color=to_terminal)
+    _write_output(output, text)
+    sys.exit(EXIT_ERROR if rep.errors else EXIT_OK)
+
+
+@cli.command()
+@input_options
+def check(
+    paths: tuple[str, ...],
+    globs: tuple[str, ...],
+    text_field: str,
+    id_field: str,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    max_bytes: int,
+) -> None:
+    """Lint files: one 'path:line:col: CODE message' line per finding.
+
+    \b
+    Exit codes: 0 clean, 1 findings, 2 some inputs could not be read.
+    Example:
+      hygiene check --select HY1 articles/2024/*.txt
+    """
+    from hygiene.render.text import concise_line
+
+    rep = _build_report(
+        paths, _read_options(globs, text_field, id_field, max_bytes), select, ignore
+    )
+    for result in rep.files:
+        for f in result.findings:
+            click.echo(concise_line(result.doc, f))
+    _print_errors(rep)
+    n = rep.n_findings
+    if n:
+        files = sum(1 for r in rep.files if r.findings)
+        click.echo(
+            f"Found {n} finding{'s' * (n != 1)} in {files} file{'s' * (files != 1)}.", err=True
+        )
+    sys.exit(EXIT_ERROR if rep.errors else EXIT_FINDINGS if n else EXIT_OK)
+
+
+@cli.command()
+@input_options
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Folder for cleaned copies and hygiene-manifest.jsonl (must be outside the inputs).",
+)
+def clean(
+    paths: tuple[str, ...],
+    globs: tuple[str, ...],
+    text_field: str,
+    id_field: str,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    max_bytes: int,
+    out_dir: str,
+) -> None:
+    """Write cleaned copies of the inputs and a manifest of every removal.
+
+    Each cleaned file lands under OUT with the same relative path (JSONL records
+    keep their other fields). OUT/hygiene-manifest.jsonl has one record per
+    removed span: path, offsets, lines, rule, category, reason and the removed
+    text, so nothing is lost. Inputs are never written to.
+
+    \b
+    Exit codes: 0 done, 2 some inputs could not be read or written.
+    Example:
+      hygiene clean archive/ --out archive-clean/ --ignore HY108
+    """
+    from hygiene.pipeline import Pipeline
+    from hygiene.read import iter_documents
+    from hygiene.writer import CleanWriter, OutputConflict
+
+    _check_selectors(select + ignore)
+    try:
+        writer = CleanWriter(out_dir, paths, text_field)
+    except OutputConflict as exc:
+        raise click.UsageError(str(exc)) from exc
+    failed = False
+    opts = _read_options(globs, text_field, id_field, max_bytes)
+    with writer:
+        for item in Pipeline(include=select, exclude=ignore).run(iter_documents(paths, opts)):
+            error = writer.add(item)
+            if error is not None:
+                click.echo(f"hygiene: error: {error.path}: {error.message}", err=True)
+                failed = True
+    stats = writer.stats
+    click.echo(
+        f"Cleaned {stats.files} documents into {out_dir}: removed {stats.removals} spans "
+        f"({stats.removed_chars} characters); manifest {writer.manifest_path}",
+        err=True,
+    )
+    sys.exit(EXIT_ERROR if failed else EXIT_OK)
+
+
+@cli.command()
+@click.argument("code", required=False)
+@click.option("--all", "show_all", is_flag=True, help="List every rule.")
+def rule(code: str | None, show_all: bool) -> None:
+    """Explain a rule code, e.g. 'hygiene rule HY104', or list them with --all."""
+    from hygiene.rules import RULES, get_rule
+
+    if show_all or code is None:
+        for r in RULES.values():
+            click.echo(f"{r.code}  {r.name:<20} {r.category.value:<14} {r.summary}")
+        return
+    found = get_rule(code)
+    if found is None:
+        raise click.BadParameter(
+            f"unknown rule {code!r}; see 'hygiene rule --all'", param_hint="CODE"
+        )
+    click.echo(f"{found.code} ({found.name})\n")
+    click.echo(f"Category: {found.category.value}")
+    click.echo(f"Fixable:  {'yes, by hygiene clean' if found.fixable else 'no'}\n")
+    click.echo(f"{found.summary}.\n")
+    click.echo(found.explanation)
+
+
+def _write_output(output: str, text: str) -> None:
+    if output == "-":
+        sys.stdout.write(text)
+        return
+    from hygiene.writer import atomic_write
+
+    atomic_write(output, text)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: run the CLI and return its exit code."""
+    try:
+        cli.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="hygiene",
+            standalone_mode=False,
+        )
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        return EXIT_ERROR
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return 130
+    except SystemExit as exc:
+        return int(exc.code or 0) if not isinstance(exc.code, str) else EXIT_ERROR
+    except BrokenPipeError:
+        return EXIT_OK
+    return EXIT_OK

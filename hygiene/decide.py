@@ -1,0 +1,47 @@
+"""Decide stage: pick the findings to report from what the detectors said.
+
+Detectors may flag the same text twice (a caption that is also a repeated line).
+A finding inside another one adds nothing for a reader or for the cleaner, so
+it is dropped; among equal spans the more specific category wins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from hygiene.findings import Category, Finding
+from hygiene.rules import matches
+
+# Which finding speaks for a span flagged more than once.
+_PRIORITY = {
+    Category.DUPLICATE: 0,
+    Category.NEAR_DUPLICATE: 1,
+    Category.OFFTOPIC: 2,
+    Category.BOILERPLATE: 3,
+}
+
+
+def select(
+    findings: Iterable[Finding], include: tuple[str, ...] = (), exclude: tuple[str, ...] = ()
+) -> list[Finding]:
+    """Findings allowed by rule selectors (full codes or prefixes)."""
+    return [
+        f
+        for f in findings
+        if (not include or matches(f.code, include)) and not matches(f.code, exclude)
+    ]
+
+
+def resolve(findings: Iterable[Finding]) -> list[Finding]:
+    """Drop findings covered by another finding; sort by position."""
+    ranked = sorted(
+        findings, key=lambda f: (f.start, -f.end, _PRIORITY[f.category], -f.score, f.code)
+    )
+    kept: list[Finding] = []
+    reach = -1  # furthest end among kept findings
+    for f in ranked:
+        if f.end <= reach and kept:
+            continue  # inside an earlier, longer or more specific finding
+        kept.append(f)
+        reach = max(reach, f.end)
+    return sorted(kept, key=Finding.sort_key)

@@ -1,0 +1,46 @@
+"""Score stage: detectors turn a segmented document into findings.
+
+A detector is anything with a ``name``, the rule ``codes`` it may emit and a
+``detect`` method. Detectors know nothing of output formats or of each other;
+the decide stage resolves overlaps between them.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from hygiene.document import Segment
+from hygiene.findings import Finding, Span
+from hygiene.rules import RULES
+from hygiene.segment import Segmented
+
+
+class Detector(Protocol):
+    name: str
+    codes: tuple[str, ...]
+
+    def detect(self, seg: Segmented) -> list[Finding]: ...
+
+
+def finding_for(code: str, segment: Segment, score: float, message: str) -> Finding:
+    """A fixable finding covering exactly one segment."""
+    return Finding(
+        code=code,
+        category=RULES[code].category,
+        start=segment.start,
+        end=segment.end,
+        line=segment.line,
+        column=segment.column,
+        end_line=segment.end_line,
+        score=score,
+        message=message,
+        fix=Span(segment.start, segment.end) if RULES[code].fixable else None,
+    )
+
+
+def default_detectors() -> list[Detector]:
+    """The detectors a plain run uses, cheapest first."""
+    from hygiene.detectors.furniture import FurnitureDetector
+    from hygiene.detectors.repeated import RepeatedParagraphDetector
+
+    return [RepeatedParagraphDetector(), FurnitureDetector()]

@@ -1,0 +1,374 @@
+"""Cues: general properties of a line that mark it as page furniture.
+
+Each cue looks at the shape of one line (length, punctuation, capitalisation,
+credit and time patterns, imperative or second-person address) and says which
+rule it points to, how strongly, and why. The heuristic line model combines
+them; a learned model can use them as features.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"'})
+
+
+@dataclass(frozen=True)
+class Cue:
+    code: str
+    weight: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class LineShape:
+    """Cheap facts about a line shared by the cues."""
+
+    text: str  # normalised quotes, stripped
+    lower: str
+    words: list[str]
+    terminal: bool  # ends like a sentence
+
+    @classmethod
+    def of(cls, raw: str) -> LineShape:
+        text = raw.translate(_QUOTES).strip()
+        words = re.findall(r"[\w'][\w'.&-]*", text)
+        return cls(text, text.lower(), words, text.rstrip("\"')]").endswith((".", "!", "?")))
+
+    @property
+    def n_words(self) -> int:
+        return len(self.words)
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE | re.VERBOSE)
+
+
+# --- media player residue -------------------------------------------------
+_DURATION = r"\(?\d{1,2}:\d{2}(?::\d{2})?\)?"
+_MEDIA_CLOCK = _rx(rf"^{_DURATION}(?:\s*(?:/|of)\s*{_DURATION})?$")
+_MEDIA_LABEL = _rx(
+    r"""^(?:(?:play|watch|replay|pause|mute|unmute)(?:\s+(?:the\s+)?(?:video|audio|clip|now))?
+        |listen(?:\s+to\s+(?:this|the)\s+(?:article|story|podcast|episode))?
+        |now\s+playing|up\s+next|video|audio|loaded:?\s*\d+%?|fullscreen|duration:?.*
+        |video\s+player\s+is\s+loading\.?|this\s+video\s+(?:is|has\s+been)\s+\w+\.?)
+        (?:\s*[:|-]?\s*\(?\d{1,2}:\d{2}(?::\d{2})?\)?)?\s*\.?$"""
+)
+_MEDIA_PREFIX = _rx(r"^(?:watch|video|listen|audio|podcast)\s*[:|]\s*\S")
+
+
+def media_cues(shape: LineShape) -> list[Cue]:
+    if _MEDIA_CLOCK.match(shape.text):
+        return [Cue("HY103", 0.95, "a bare media-player time")]
+    if shape.n_words <= 8 and _MEDIA_LABEL.match(shape.text):
+        return [Cue("HY103", 0.9, "a media-player control label")]
+    if shape.n_words <= 20 and _MEDIA_PREFIX.match(shape.text):
+        return [Cue("HY103", 0.75, "a link to a video or audio item")]
+    return []
+
+
+# --- dates, times, "Updated:" ---------------------------------------------
+_MONTHS = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+_DAYS = (
+    r"mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?|fri(?:day)?"
+    r"|sat(?:urday)?|sun(?:day)?"
+)
+_TIME_LABEL = (
+    r"updated|last\s+updated|published|first\s+published|posted|modified|last\s+modified"
+    r"|created|date|issued|released|edited|originally\s+published|timestamp"
+)
+_DATE_TOKEN = _rx(
+    rf"""(?:\b(?:{_MONTHS})\b\.?
+        |\b(?:{_DAYS})\b\.?
+        |\b\d{{1,2}}:\d{{2}}(?::\d{{2}})?\s*(?:[ap]\.?m\.?)?
+        |\b\d{{1,4}}[/.-]\d{{1,2}}[/.-]\d{{1,4}}\b
+        |\b\d+\s*(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?
+                  |mos?|months?|y|yrs?|years?)\s+ago\b
+        |\b(?:just\s+now|yesterday|today|an?\s+(?:minute|hour|day|week|month|year)\s+ago)\b
+        |\b(?:{_TIME_LABEL})\b)"""
+)
+_LABEL_TOKEN = _rx(rf"\b(?:{_TIME_LABEL})\b|\bago\b|\bjust\s+now\b")
+# What may stand around dates on a timestamp line once the date parts are gone.
+_DATE_FILLER = _rx(
+    r"""^(?:\d{1,4}(?:st|nd|rd|th)?|[ap]\.?m\.?|on|at|as\s+of|by|the|of|and|
+        [A-Z]{2,4}|[,|·•:;/()\[\].–—-]|\s)*$"""
+)
+
+
+def timestamp_cues(shape: LineShape) -> list[Cue]:
+    if shape.n_words > 14 or (shape.terminal and shape.n_words > 6):
+        return []
+    tokens = _DATE_TOKEN.findall(shape.text)
+    if not tokens:
+        return []
+    rest = _DATE_TOKEN.sub(" ", shape.text)
+    # Uppercase 2-4 letter words left over are time zones (EST, GMT, CET).
+    if not _DATE_FILLER.match(rest) or re.search(r"[a-z]{2}", re.sub(r"\b[A-Z]{2,4}\b", "", rest)):
+        return []
+    label = bool(_LABEL_TOKEN.search(shape.text))
+    if not label and shape.n_words == 1 and not any(c.isdigit() for c in shape.text):
+        # "Saturday" or "December" alone is as often a listing's heading as a dateline.
+        return [Cue("HY102", 0.4, "a lone day or month name")]
+    return [
+        Cue("HY102", 0.95 if label else 0.85, "a line holding only a date, time or 'updated' label")
+    ]
+
+
+# --- bylines ----------------------------------------------------------------
+_NAME_WORD = r"(?:[A-Z][\w'-]*\.?|[A-Z]\.)"
+_PARTICLE = r"(?:de|da|van|von|der|la|le|al|bin|del|dos)"
+_NAME = rf"{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD}){{0,3}}"
+_BY_PREFIX = r"(?:by|written\s+by|words\s+by|story\s+by|text\s+by|author:?|authors:?|byline:?)"
+_ROLE = (
+    r"(?:(?:staff|senior|chief|political|foreign|business|sports|health|science|national|"
+    r"local|special|contributing|associate|deputy|managing|executive|news|investigative)\s+)*"
+    r"(?:writer|reporter|correspondent|editor|contributor|columnist|journalist|photographer|"
+    r"producer|analyst|intern|staff)s?"
+)
+_BYLINE = re.compile(
+    rf"^{_BY_PREFIX}\s+(?P<names>{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*)\s*(?:[|·•,–—-]\s*(?P<rest>.*))?$",
+    re.IGNORECASE,
+)
+_NAME_ROLE = re.compile(
+    rf"^{_NAME}\s*(?:[,|·•–—-]|\bis\s+an?\b)\s*(?:the\s+|an?\s+)?{_ROLE}\b", re.IGNORECASE
+)
+_CREDITS = _rx(
+    r"^(?:additional\s+)?(?:reporting|writing|editing|compiled|produced|research|graphics?)\s+by\s+[A-Z]"
+)
+_NOT_NAMES = _rx(rf"^(?:the|a|an|this|that|these|those|then|now|{_MONTHS}|{_DAYS})$")
+
+
+def byline_cues(shape: LineShape) -> list[Cue]:
+    if shape.n_words > 30:
+        return []
+    if _CREDITS.match(shape.text):
+        return [Cue("HY101", 0.9, "a reporting and editing credit")]
+    if shape.n_words > 14:
+        return []
+    match = _BYLINE.match(shape.text)
+    if match and not _NOT_NAMES.match(match.group("names").split()[0]):
+        rest = match.group("rest") or ""
+        if (
+            not rest
+            or _DATE_TOKEN.search(rest)
+            or re.search(_ROLE, rest, re.I)
+            or len(rest.split()) <= 5
+        ):
+            return [Cue("HY101", 0.9, "a byline ('By ...')")]
+    if _NAME_ROLE.match(shape.text):
+        return [Cue("HY101", 0.85, "a writer's name with a newsroom role")]
+    return []
+
+
+def looks_like_name(shape: LineShape) -> bool:
+    """Two to four capitalised words and nothing else: a name or a label."""
+    return (
+        2 <= shape.n_words <= 4
+        and len(shape.text) <= 40
+        and not shape.terminal
+        and re.fullmatch(_NAME, shape.text) is not None
+    )
+
+
+# --- photo captions ---------------------------------------------------------
+_CREDIT_WORDS = (
+    r"photo|photograph|image|pictures?|getty|reuters|\bap\b|afp|epa|courtesy|handout|file|"
+    r"shutterstock|istock|pool|credit|staff|sipa|alamy|dpa|xinhua|anadolu|bloomberg|nurphoto"
+)
+_END_CREDIT = re.compile(r"\((?P<credit>[^()]{2,120})\)\s*$")
+_CREDIT_INSIDE = re.compile(rf"/|\bvia\b|{_CREDIT_WORDS}", re.IGNORECASE)
+_CAPTION_PREFIX = _rx(
+    r"^(?:photo|photograph|image|picture|pictured|credit|photo\s+credit|image\s+credit|"
+    r"caption|file\s+photo|main\s+image|top\s+image|lead\s+image)\s*(?:\(.*?\)\s*)?[:|]"
+)
+_CAPTION_INLINE = _rx(
+    r"\b(?:photo(?:graph)?\s+by|image\s+by|pictured\s+by|getty\s+images|ap\s+photo|"
+    r"afp\s+via|shutterstock|istockphoto|epa-efe|photo\s+courtesy|courtesy\s+photo)\b"
+)
+_TRAILING_CREDIT = _rx(
+    r"[|/–—-]\s*(?:getty\s+images|ap|afp|reuters|epa|shutterstock|courtesy\b.*)\s*$"
+)
+
+
+def caption_cues(shape: LineShape) -> list[Cue]:
+    if shape.n_words > 70:
+        return []
+    end = _END_CREDIT.search(shape.text)
+    if end and shape.n_words >= 4 and _CREDIT_INSIDE.search(end.group("credit")):
+        credit = end.group("credit")
+        # A closing "(Name/Agency)" is a credit; "(1/3)" and "(and/or)" are not.
+        if re.search(r"[A-Za-z]{2,}", credit) and not re.fullmatch(r"[\d\s/]+", credit):
+            return [Cue("HY104", 0.9, f"ends with a photo credit '({credit.strip()})'")]
+    if _CAPTION_PREFIX.match(shape.text):
+        return [Cue("HY104", 0.9, "starts with a photo or credit label")]
+    if _CAPTION_INLINE.search(shape.text) or _TRAILING_CREDIT.search(shape.text):
+        return [Cue("HY104", 0.8, "carries a photo agency credit")]
+    return []
+
+
+# --- calls to action --------------------------------------------------------
+_CTA_ANCHORED = _rx(
+    r"""^(?:(?:read|see|watch|listen)\s+(?:also|more|next|this|too|here)\b\s*[:|»›>-]?
+        |(?:keep|continue|start)\s+reading\b
+        |click\s+(?:here|to|for)\b|tap\s+(?:here|to)\b
+        |(?:read|see)\s+(?:the\s+)?(?:full|whole|original|complete)\s+(?:story|article|report)
+        |share\s+(?:this|the)\s+(?:article|story|post|page)\b
+        |(?:also|more)\s+(?:read|see)\s*:)"""
+)
+_IMPERATIVE = _rx(
+    r"""^(?:subscribe|sign\s+up|sign\s+in|log\s+in|join|follow|donate|support|share|click|tap|
+        download|get|try|explore|discover|register|like|contribute|become|consider|help|give|
+        stay|check\s+out|visit|find|learn|enter|claim|start|upgrade|unlock|save|shop|buy|order|
+        install|bookmark|enable|allow|turn\s+on|send|tell|email|keep|continue|read|watch|listen|
+        never\s+miss|don'?t\s+miss|don'?t\s+forget|make\s+sure|be\s+the\s+first)\b"""
+)
+_SECOND_PERSON = _rx(r"\b(?:you|your|you're|you'll|you've|yourself|yours)\b")
+# "US" in capitals is the country, not the outlet speaking.
+_OUTLET_VOICE = re.compile(r"\b(?:[Ww]e|[Uu]s|[Oo]ur|[Ww]e're|[Ww]e've|[Ww]e'll|[Oo]urs|WE|OUR)\b")
+# Words that only calls to action use, and words they often use.
+_CTA_STRONG = _rx(
+    r"""(?:newsletters?|\binbox|subscri\w+|donat\w+|\bmembership|ad-free|sign[\s-]?up\b|
+        facebook|twitter|instagram|telegram|whatsapp|youtube|tiktok|linkedin|bluesky|
+        \brss\b|podcasts?\b|notifications\b|\bbreaking\s+news\s+alerts?|independent\s+news|
+        \bour\s+(?:reporting|coverage|journalism|work|mission)\b)"""
+)
+_CTA_WEAK = _rx(
+    r"""\b(?:members?|premium|apps?|alerts?|updates|journalism|support\w*|free|trial|account|
+        follow\w*|features|miss\s+(?:a|any|anything|out)|offers?|stories|news)\b"""
+)
+_REPORTING = _rx(r"\b(?:said|says|told|according\s+to|reported|announced|stated|claimed)\b")
+_STAY = _rx(
+    r"\b(?:don'?t|never)\s+miss\b|\bstay\s+(?:informed|updated|tuned|up\s+to\s+date|in\s+the\s+know)\b"
+)
+_SENTENCE_START = re.compile(r"(?:^|[.!?]\s+)(\S)")
+
+
+def cta_cues(shape: LineShape) -> list[Cue]:
+    if shape.n_words > 60:
+        return []
+    if _CTA_ANCHORED.match(shape.text):
+        return [Cue("HY105", 0.9, "a 'read more' or 'keep reading' link")]
+    if '"' in shape.text or _REPORTING.search(shape.text):
+        return []  # quoted or reported speech is story text
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", shape.text) if s]
+    imperative = any(_IMPERATIVE.match(s.lstrip("-•*»› ")) for s in sentences)
+    address = bool(_SECOND_PERSON.search(shape.text)) + bool(_OUTLET_VOICE.search(shape.text))
+    strong = len(_CTA_STRONG.findall(shape.text))
+    weak = len(_CTA_WEAK.findall(shape.text))
+    weight = 0.0
+    if imperative and strong:
+        weight = 0.75 + 0.1 * min(address + strong - 1, 2)
+    elif imperative and address and weak:
+        weight = 0.6 + 0.05 * min(address + weak - 1, 2)
+    elif imperative and address:
+        weight = 0.4  # advice prose looks like this too: needs a furniture neighbour
+    elif _STAY.search(shape.text):
+        weight = 0.6
+    elif address and strong and strong + weak >= 2:
+        weight = 0.5 + 0.1 * (address - 1) + 0.05 * min(strong + weak - 2, 2)
+    if shape.n_words > 35:
+        weight *= 0.6
+    if weight <= 0:
+        return []
+    return [Cue("HY105", min(weight, 0.95), "addresses the reader with a call to action")]
+
+
+# --- comment widgets --------------------------------------------------------
+_COMMENTS = _rx(
+    r"""^(?:\d+\s+)?(?:comments?|replies|responses|reactions)\s*(?:\(\d+\))?\s*:?$
+        |^(?:no|0|zero)\s+comments?(?:\s+yet)?\b
+        |\bbe\s+the\s+first\s+to\s+(?:comment|reply|respond)\b
+        |^(?:leave|post|add|write|view|show|hide|load|read|see)\s+(?:a|the|all|more)?\s*(?:\d+\s+)?(?:comments?|replies)\b
+        |\bjoin\s+the\s+(?:conversation|discussion|debate)\b
+        |\bcomments?\s+(?:are|is|have\s+been)\s+(?:closed|disabled|turned\s+off)\b
+        |\b(?:log|sign)\s+in\s+to\s+(?:comment|reply|post)\b
+        |^(?:sort\s+by|newest|oldest)\s*:?\s*(?:newest|oldest|best|top)?$"""
+)
+
+
+def comment_cues(shape: LineShape) -> list[Cue]:
+    if shape.n_words <= 12 and _COMMENTS.search(shape.text):
+        return [Cue("HY106", 0.9, "comment section text")]
+    return []
+
+
+# --- tags and topics --------------------------------------------------------
+_TAG_LABEL = _rx(
+    r"""^(?:tags?|tagged|topics?|hashtags?|keywords?|filed\s+under|categories|category|
+        related\s+topics|subjects?|posted\s+in|more\s+on)\s*(?:[:|]\s*(?P<rest>.*))?$"""
+)
+_HASHTAGS = re.compile(r"^(?:#\w+[\s,]*){2,}$")
+
+
+def tag_cues(shape: LineShape) -> list[Cue]:
+    if _HASHTAGS.match(shape.text):
+        return [Cue("HY107", 0.9, "a list of hashtags")]
+    match = _TAG_LABEL.match(shape.text)
+    if not match:
+        return []
+    rest = match.group("rest")
+    if not rest:
+        return [Cue("HY107", 0.9, "a tag or topic label")] if shape.n_words <= 3 else []
+    items = [i for i in re.split(r"\s*[,|;#·•]\s*", rest) if i]
+    if all(len(i.split()) <= 5 for i in items) and not shape.terminal:
+        return [Cue("HY107", 0.9, "a list of tags or topics")]
+    return []
+
+
+# --- navigation labels and footers -----------------------------------------
+_NAV = _rx(
+    r"""^(?:related(?:\s+(?:articles?|stories|news|content|coverage|posts|reading|links|videos?))?
+        |more\s+(?:from|on|in|stories|news|articles|headlines)\b.*
+        |you\s+(?:may|might)\s+(?:also\s+)?(?:like|enjoy|be\s+interested\s+in)
+        |recommended(?:\s+(?:for\s+you|stories|articles|reading))?
+        |most\s+(?:read|popular|viewed|shared|watched)(?:\s+(?:stories|articles|news))?
+        |trending(?:\s+(?:now|stories|news))?|popular(?:\s+(?:now|stories|articles))?
+        |top\s+(?:stories|news|headlines)|latest(?:\s+(?:news|stories|headlines|videos?))?
+        |editor'?s\s+picks?|in\s+case\s+you\s+missed\s+it|what\s+to\s+read\s+next|also\s+read
+        |advertisement|advert|sponsored(?:\s+(?:content|stories|links))?|promoted(?:\s+stories)?
+        |skip\s+to\s+(?:main\s+)?content|back\s+to\s+top|print(?:\s+this\s+(?:article|page))?
+        |share(?:\s+(?:this|on\s+\w+))?|e-?mail|menu|search|home|next\s+(?:article|story|post)
+        |previous\s+(?:article|story|post)|up\s+next|see\s+all|view\s+all|show\s+more|load\s+more)
+        \s*[:›»>]?$"""
+)
+_SOURCE_LINE = re.compile(r"^[-–—•|]\s*[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,3}$")
+_FOOTER = _rx(
+    r"""^(?:©|\(c\)|copyright\b)|\ball\s+rights\s+reserved\b
+        |\bmay\s+not\s+be\s+(?:published|reproduced|broadcast|rewritten|redistributed)\b"""
+)
+
+
+def navigation_cues(shape: LineShape) -> list[Cue]:
+    if shape.n_words <= 8 and _NAV.match(shape.text):
+        return [Cue("HY108", 0.85, "a navigation or section label")]
+    if _SOURCE_LINE.match(shape.text):
+        return [Cue("HY108", 0.7, "a bare source label")]
+    if shape.n_words <= 25 and _FOOTER.search(shape.text):
+        return [Cue("HY108", 0.9, "a copyright or rights notice")]
+    return []
+
+
+CUE_FAMILIES: tuple[Callable[[LineShape], list[Cue]], ...] = (
+    media_cues,
+    timestamp_cues,
+    byline_cues,
+    caption_cues,
+    cta_cues,
+    comment_cues,
+    tag_cues,
+    navigation_cues,
+)
+
+
+def line_cues(text: str) -> list[Cue]:
+    """All cues that fire on a line, strongest first."""
+    shape = LineShape.of(text)
+    if not shape.text:
+        return []
+    found = [cue for family in CUE_FAMILIES for cue in family(shape)]
+    return sorted(found, key=lambda c: -c.weight)

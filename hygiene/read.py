@@ -1,0 +1,179 @@
+"""Read stage: turn paths (files, folders, JSONL, stdin) into Documents.
+
+Every problem with an input becomes a ``ReadError`` naming it; reading goes on
+with the rest. Text is decoded as UTF-8 without newline translation so that
+offsets match the bytes on disk (a leading BOM is dropped and remembered).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from hygiene.document import Document
+
+DEFAULT_GLOBS: tuple[str, ...] = ("*.txt", "*.md")
+JSONL_SUFFIXES: tuple[str, ...] = (".jsonl", ".ndjson")
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+STDIN = "-"
+_BOM = "\ufeff"
+# Bytes that never occur in text; one of them in the first block means binary.
+_BINARY_BYTES = frozenset(range(0, 9)) | frozenset(range(14, 32)) - {27}
+
+
+@dataclass(frozen=True)
+class ReadError:
+    """An input that could not become a Document, and why."""
+
+    path: str
+    message: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"path": self.path, "message": self.message}
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    globs: tuple[str, ...] = DEFAULT_GLOBS
+    text_field: str = "text"
+    id_field: str = "id"
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+
+def iter_documents(
+    paths: Sequence[str], options: ReadOptions | None = None
+) -> Iterator[Document | ReadError]:
+    """Yield a Document or a ReadError for each input, in a deterministic order."""
+    opts = options or ReadOptions()
+    for raw in paths:
+        if raw == STDIN:
+            yield from _read_stream(sys.stdin.buffer, "<stdin>", "stdin.txt", opts)
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            for file in _walk(path, opts.globs):
+                yield from _read_file(file, file.relative_to(path).as_posix(), opts)
+        elif path.exists() or path.is_symlink():
+            yield from _read_file(path, path.name, opts)
+        else:
+            yield ReadError(raw, "no such file or directory")
+
+
+def _walk(root: Path, globs: tuple[str, ...]) -> list[Path]:
+    """Files under root matching any glob, sorted, skipping hidden folders."""
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            rel = Path(dirpath, name).relative_to(root).as_posix()
+            if any(fnmatch.fnmatch(name, g) or fnmatch.fnmatch(rel, g) for g in globs):
+                found.append(Path(dirpath, name))
+    return found
+
+
+def _read_file(path: Path, relpath: str, opts: ReadOptions) -> Iterator[Document | ReadError]:
+    shown = str(path)
+    try:
+        size = path.stat().st_size
+        if size > opts.max_bytes:
+            yield ReadError(shown, f"file too large: {size} bytes (limit {opts.max_bytes})")
+            return
+        with path.open("rb") as fh:
+            yield from _read_stream(fh, shown, relpath, opts)
+    except IsADirectoryError:
+        yield ReadError(shown, "is a directory")
+    except PermissionError:
+        yield ReadError(shown, "cannot read: permission denied")
+    except OSError as exc:
+        yield ReadError(shown, f"cannot read: {exc.strerror or exc}")
+
+
+def _read_stream(
+    fh: BinaryIO, shown: str, relpath: str, opts: ReadOptions
+) -> Iterator[Document | ReadError]:
+    data = fh.read(opts.max_bytes + 1)
+    if len(data) > opts.max_bytes:
+        yield ReadError(shown, f"input too large: over {opts.max_bytes} bytes")
+        return
+    if shown.endswith(JSONL_SUFFIXES):
+        yield from _parse_jsonl(data, shown, relpath, opts)
+        return
+    result = decode_text(data)
+    if isinstance(result, str):
+        yield ReadError(shown, result)
+        return
+    text, bom = result
+    yield Document(id=shown, path=shown, text=text, relpath=relpath, bom=bom)
+
+
+def decode_text(data: bytes) -> tuple[str, bool] | str:
+    """Decode bytes as UTF-8 text: ``(text, had_bom)``, or an error message."""
+    if any(b in _BINARY_BYTES for b in data[:8192]):
+        return "binary file (control bytes found), not text"
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return f"not valid UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}"
+    bom = text.startswith(_BOM)
+    if bom:
+        text = text[1:]
+    if not text.strip():
+        return "empty file: no text to check"
+    return text, bom
+
+
+def _parse_jsonl(
+    data: bytes, shown: str, relpath: str, opts: ReadOptions
+) -> Iterator[Document | ReadError]:
+    try:
+        body = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        yield ReadError(
+            shown, f"not valid UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}"
+        )
+        return
+    if not body.strip():
+        yield ReadError(shown, "empty file: no records")
+        return
+    seen: set[str] = set()
+    for number, line in enumerate(body.split("\n"), start=1):
+        if not line.strip():
+            continue
+        where = f"{shown}:{number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield ReadError(where, f"invalid JSON: {exc.msg} at column {exc.colno}")
+            continue
+        if not isinstance(record, dict):
+            yield ReadError(where, "a record must be a JSON object")
+            continue
+        text = record.get(opts.text_field)
+        if not isinstance(text, str):
+            yield ReadError(where, f"no string field {opts.text_field!r} in record")
+            continue
+        if not text.strip():
+            yield ReadError(where, f"field {opts.text_field!r} is empty")
+            continue
+        key = record.get(opts.id_field)
+        doc_id = str(key) if isinstance(key, str | int) else str(number)
+        if doc_id in seen:
+            yield ReadError(where, f"duplicate record id {doc_id!r} in {shown}")
+            continue
+        seen.add(doc_id)
+        yield Document(
+            id=f"{shown}#{doc_id}",
+            path=shown,
+            text=text,
+            relpath=relpath,
+            record_line=number,
+            record=record,
+        )

@@ -1,0 +1,68 @@
+"""The report: per-file findings, read errors, clusters and a summary.
+
+``to_json`` is the ``hygiene/1`` contract documented in the README. Keys and
+order are stable and output is deterministic.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from hygiene.pipeline import FileResult
+from hygiene.read import ReadError
+
+SCHEMA = "hygiene/1"
+
+
+@dataclass
+class Report:
+    files: list[FileResult] = field(default_factory=list)
+    errors: list[ReadError] = field(default_factory=list)
+    clusters: list[dict[str, object]] = field(default_factory=list)
+
+    def add(self, item: FileResult | ReadError) -> None:
+        if isinstance(item, ReadError):
+            self.errors.append(item)
+        else:
+            self.files.append(item)
+
+    @property
+    def n_findings(self) -> int:
+        return sum(len(r.findings) for r in self.files)
+
+    def summary(self) -> dict[str, object]:
+        by_rule = Counter(f.code for r in self.files for f in r.findings)
+        by_category = Counter(f.category.value for r in self.files for f in r.findings)
+        chars = sum(len(r.doc.text) for r in self.files)
+        flagged = sum(r.flagged_chars for r in self.files)
+        return {
+            "files": len(self.files),
+            "files_with_findings": sum(1 for r in self.files if r.findings),
+            "findings": self.n_findings,
+            "errors": len(self.errors),
+            "by_rule": dict(sorted(by_rule.items())),
+            "by_category": dict(sorted(by_category.items())),
+            "chars": chars,
+            "chars_flagged": flagged,
+            "flagged_share": round(flagged / chars, 4) if chars else 0.0,
+        }
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "schema": SCHEMA,
+            "files": [file_json(r) for r in self.files],
+            "clusters": self.clusters,
+            "errors": [e.to_json() for e in self.errors],
+            "summary": self.summary(),
+        }
+
+
+def file_json(result: FileResult) -> dict[str, object]:
+    doc = result.doc
+    entry: dict[str, object] = {"path": doc.path}
+    if doc.record_line is not None:
+        entry["id"] = doc.id.split("#", 1)[1]
+        entry["record_line"] = doc.record_line
+    entry["findings"] = [f.to_json() for f in result.findings]
+    return entry
