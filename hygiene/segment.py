@@ -124,7 +124,14 @@ def _is_hard_wrapped(block: list[Segment]) -> bool:
     body = block[:-1]
     full = sum(len(line.text.rstrip()) >= 0.6 * width for line in body)
     open_ended = sum(not line.text.rstrip().endswith(_TERMINAL) for line in body)
-    return full >= 0.8 * len(body) and open_ended >= 0.5 * len(body)
+    # Wrapping breaks mid-sentence, so some continuation lines start in lower case;
+    # a headline stacked on another headline does not.
+    continued = sum(line.text.lstrip()[:1].islower() for line in block[1:])
+    return (
+        full >= 0.8 * len(body)
+        and open_ended >= 0.5 * len(body)
+        and continued >= max(1, 0.25 * (len(block) - 1))
+    )
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"'})
 
 
+_EMPHASIS = re.compile(r"^(?:\*\*|__|\*|_)(.+?)(?:\*\*|__|\*|_)$")
+
+
 @dataclass(frozen=True)
 class Cue:
     code: str
@@ -33,7 +36,8 @@ class LineShape:
 
     @classmethod
     def of(cls, raw: str) -> LineShape:
-        text = raw.translate(_QUOTES).strip()
+        # Markdown emphasis around a whole line ("*By Jane Roe*") is decoration.
+        text = _EMPHASIS.sub(r"\1", raw.translate(_QUOTES).strip()).strip()
         words = re.findall(r"[\w'][\w'.&-]*", text)
         return cls(text, text.lower(), words, text.rstrip("\"')]").endswith((".", "!", "?")))
 
@@ -100,23 +104,34 @@ _DATE_FILLER = _rx(
 )
 
 
+_SEPARATOR = re.compile(r"\s+[|·•–—-]\s+")
+_SOURCE_NAME = re.compile(r"^[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,3}$")
+
+
 def timestamp_cues(shape: LineShape) -> list[Cue]:
-    if shape.n_words > 14 or (shape.terminal and shape.n_words > 6):
+    if shape.n_words > 14:
         return []
-    tokens = _DATE_TOKEN.findall(shape.text)
-    if not tokens:
-        return []
-    rest = _DATE_TOKEN.sub(" ", shape.text)
-    # Uppercase 2-4 letter words left over are time zones (EST, GMT, CET).
-    if not _DATE_FILLER.match(rest) or re.search(r"[a-z]{2}", re.sub(r"\b[A-Z]{2,4}\b", "", rest)):
+    parts = _SEPARATOR.split(shape.text)
+    if len(parts) == 2 and _SOURCE_NAME.match(parts[0]) and _is_timestamp(parts[1]):
+        return [Cue("HY102", 0.85, "a source name with a publication time")]
+    if not _is_timestamp(shape.text):
         return []
     label = bool(_LABEL_TOKEN.search(shape.text))
     if not label and shape.n_words == 1 and not any(c.isdigit() for c in shape.text):
         # "Saturday" or "December" alone is as often a listing's heading as a dateline.
         return [Cue("HY102", 0.4, "a lone day or month name")]
-    return [
-        Cue("HY102", 0.95 if label else 0.85, "a line holding only a date, time or 'updated' label")
-    ]
+    reason = "a line holding only a date, time or 'updated' label"
+    return [Cue("HY102", 0.95 if label else 0.85, reason)]
+
+
+def _is_timestamp(text: str) -> bool:
+    """Only dates, times, relative times and their labels, nothing else."""
+    if not _DATE_TOKEN.search(text):
+        return False
+    rest = _DATE_TOKEN.sub(" ", text)
+    # Uppercase 2-4 letter words left over are time zones (EST, GMT, CET).
+    words_left = re.sub(r"\b(?:[A-Z]{2,4}|on|at|as\s+of|by|the|of|and)\b", "", rest)
+    return bool(_DATE_FILLER.match(rest)) and not re.search(r"[A-Za-z]{2}", words_left)
 
 
 # --- bylines ----------------------------------------------------------------
@@ -239,7 +254,7 @@ _CTA_STRONG = _rx(
 )
 _CTA_WEAK = _rx(
     r"""\b(?:members?|premium|apps?|alerts?|updates|journalism|support\w*|free|trial|account|
-        follow\w*|features|miss\s+(?:a|any|anything|out)|offers?|stories|news)\b"""
+        follow\w*|features|miss\s+(?:a|any|anything|out)|offers?|stories|news|contribution)\b"""
 )
 _REPORTING = _rx(r"\b(?:said|says|told|according\s+to|reported|announced|stated|claimed)\b")
 _STAY = _rx(
@@ -265,6 +280,8 @@ def cta_cues(shape: LineShape) -> list[Cue]:
         weight = 0.75 + 0.1 * min(address + strong - 1, 2)
     elif imperative and address and weak:
         weight = 0.6 + 0.05 * min(address + weak - 1, 2)
+    elif imperative and weak >= 2:
+        weight = 0.55
     elif imperative and address:
         weight = 0.4  # advice prose looks like this too: needs a furniture neighbour
     elif _STAY.search(shape.text):

@@ -102,7 +102,12 @@ class HeuristicLineModel:
         if own.score >= self.weak and (before or after):
             return Verdict(0.55, own.code, f"{own.reason}, next to other page furniture")
         shape = LineShape.of(line.text)
-        if before and after and shape.n_words <= 4 and len(shape.text) <= 40 and not shape.terminal:
+        label = shape.n_words <= 4 and len(shape.text) <= 40 and not shape.terminal
+        if not label:
+            return None
+        if before and verdicts[i - 1].code == "HY107":
+            return Verdict(0.55, "HY107", "an item of the tag list above")
+        if before and after:
             if looks_like_name(shape):
                 return Verdict(0.55, "HY101", "a bare name between other page furniture lines")
             return Verdict(0.55, "HY108", "a short label between other page furniture lines")
