@@ -23,18 +23,38 @@ class Removal:
 
 
 def plan_removals(text: str, findings: Sequence[Finding]) -> list[Removal]:
-    """Non-overlapping removals, in order, for every fixable finding."""
+    """Non-overlapping removals, in order, for every fixable finding.
+
+    Findings separated by nothing but whitespace are cut as one group, so a run
+    of furniture lines goes with the blank lines between them; the group's
+    characters are then shared out among its findings.
+    """
     removals: list[Removal] = []
-    reach = 0
-    for f in sorted((f for f in findings if f.fix is not None), key=Finding.sort_key):
-        assert f.fix is not None
-        start, end = _expand(text, max(f.fix.start, reach), f.fix.end)
-        start = max(start, reach)
-        if end <= start:
-            continue
-        removals.append(Removal(start, end, f, text[start:end]))
-        reach = end
+    for group in _groups(text, findings):
+        spans = [f.fix for f in group if f.fix is not None]
+        start, end = _expand(text, spans[0].start, max(s.end for s in spans))
+        cuts = [start] + [max(s.start, start) for s in spans[1:]] + [end]
+        for f, lo, hi in zip(group, cuts, cuts[1:], strict=False):
+            if hi > lo:
+                removals.append(Removal(lo, hi, f, text[lo:hi]))
     return removals
+
+
+def _groups(text: str, findings: Sequence[Finding]) -> list[list[Finding]]:
+    fixable = sorted(
+        (f for f in findings if f.fix is not None),
+        key=lambda f: (f.fix.start, f.fix.end) if f.fix else (0, 0),
+    )
+    groups: list[list[Finding]] = []
+    reach = -1
+    for f in fixable:
+        assert f.fix is not None
+        if groups and (f.fix.start <= reach or not text[reach : f.fix.start].strip()):
+            groups[-1].append(f)
+        else:
+            groups.append([f])
+        reach = max(reach, f.fix.end)
+    return groups
 
 
 def apply_removals(text: str, removals: Sequence[Removal]) -> str:
