@@ -32,7 +32,7 @@ def input_options(func: F) -> F:
             "globs",
             multiple=True,
             metavar="PATTERN",
-            help="File pattern to take from folders (repeatable). Default: *.txt and *.md.",
+            help="File pattern to take from folders (repeatable). Default: *.txt, *.md, *.jsonl.",
         ),
         click.option(
             "--text-field", default="text", show_default=True, help="JSONL field holding the text."
@@ -114,7 +114,7 @@ def cli() -> None:
       hygiene clean corpus/ --out cleaned/ # cleaned copies + a removal manifest
       hygiene rule HY104                   # what a rule means
 
-    Inputs are files, folders (searched recursively for *.txt and *.md), JSONL
+    Inputs are files, folders (searched recursively for *.txt, *.md and *.jsonl), JSONL
     files (one document per line, text in the "text" field) and '-' for stdin.
     Unreadable, binary, non-UTF-8 or empty inputs are reported by name; the run
     goes on and exits with 2.

@@ -18,7 +18,7 @@ from typing import BinaryIO
 
 from hygiene.document import Document
 
-DEFAULT_GLOBS: tuple[str, ...] = ("*.txt", "*.md")
+DEFAULT_GLOBS: tuple[str, ...] = ("*.txt", "*.md", "*.jsonl")
 JSONL_SUFFIXES: tuple[str, ...] = (".jsonl", ".ndjson")
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 STDIN = "-"

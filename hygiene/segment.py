@@ -9,6 +9,7 @@ lines is a paragraph of its own.
 from __future__ import annotations
 
 import bisect
+from itertools import pairwise
 from dataclasses import dataclass, field
 
 from hygiene.document import Document, Segment, SegmentKind
@@ -114,24 +115,27 @@ def _blocks(lines: list[Segment]) -> list[list[Segment]]:
 
 
 def _is_hard_wrapped(block: list[Segment]) -> bool:
-    """Lines of a wrapped paragraph fill the width and rarely end a sentence."""
-    if len(block) < 2:
+    """A wrapped paragraph breaks mid-sentence and ends like a sentence.
+
+    Stacked headlines, bylines and label blocks neither continue from line to
+    line nor end with terminal punctuation, so they stay one paragraph a line.
+    """
+    if len(block) < 2 or max(len(line.text.rstrip()) for line in block) > _MAX_WRAP_WIDTH:
         return False
-    widths = [len(line.text.rstrip()) for line in block]
-    width = max(widths)
-    if width > _MAX_WRAP_WIDTH:
+    if not block[-1].text.rstrip().endswith(_TERMINAL):
         return False
-    body = block[:-1]
-    full = sum(len(line.text.rstrip()) >= 0.6 * width for line in body)
-    open_ended = sum(not line.text.rstrip().endswith(_TERMINAL) for line in body)
-    # Wrapping breaks mid-sentence, so some continuation lines start in lower case;
-    # a headline stacked on another headline does not.
-    continued = sum(line.text.lstrip()[:1].islower() for line in block[1:])
-    return (
-        full >= 0.8 * len(body)
-        and open_ended >= 0.5 * len(body)
-        and continued >= max(1, 0.25 * (len(block) - 1))
+    joins = sum(
+        _continues(prev.text.rstrip(), nxt.text.lstrip())
+        for prev, nxt in pairwise(block)
     )
+    return joins >= 0.5 * (len(block) - 1)
+
+
+def _continues(prev: str, nxt: str) -> bool:
+    """Whether a line break falls inside a sentence."""
+    if nxt[:1].islower():
+        return True
+    return not prev.endswith(_TERMINAL) and (prev.endswith(("-", ",")) or prev[-1:].islower())
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:

@@ -109,8 +109,8 @@ _SOURCE_NAME = re.compile(r"^[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,3}$")
 
 
 def timestamp_cues(shape: LineShape) -> list[Cue]:
-    if shape.n_words > 14:
-        return []
+    if shape.n_words > 14 or shape.text.endswith(("-", ",")):
+        return []  # a date that breaks off mid-sentence is story text
     parts = _SEPARATOR.split(shape.text)
     if len(parts) == 2 and _SOURCE_NAME.match(parts[0]) and _is_timestamp(parts[1]):
         return [Cue("HY102", 0.85, "a source name with a publication time")]
@@ -135,7 +135,9 @@ def _is_timestamp(text: str) -> bool:
 
 
 # --- bylines ----------------------------------------------------------------
-_NAME_WORD = r"(?:[A-Z][\w'-]*\.?|[A-Z]\.)"
+# Case-sensitive even inside the IGNORECASE patterns below: a name is capitalised
+# ("By Ana Lima", "By ANA LIMA"), "By contrast, ..." is not a byline.
+_NAME_WORD = r"(?-i:[A-Z][\w'-]*\.?|[A-Z]\.)"
 _PARTICLE = r"(?:de|da|van|von|der|la|le|al|bin|del|dos)"
 _NAME = rf"{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD}){{0,3}}"
 _BY_PREFIX = r"(?:by|written\s+by|words\s+by|story\s+by|text\s+by|author:?|authors:?|byline:?)"
@@ -153,7 +155,7 @@ _NAME_ROLE = re.compile(
     rf"^{_NAME}\s*(?:[,|·•–—-]|\bis\s+an?\b)\s*(?:the\s+|an?\s+)?{_ROLE}\b", re.IGNORECASE
 )
 _CREDITS = _rx(
-    r"^(?:additional\s+)?(?:reporting|writing|editing|compiled|produced|research|graphics?)\s+by\s+[A-Z]"
+    r"^(?:additional\s+)?(?:reporting|writing|editing|compiled|produced|research|graphics?)\s+by\s+(?-i:[A-Z])"
 )
 _NOT_NAMES = _rx(rf"^(?:the|a|an|this|that|these|those|then|now|{_MONTHS}|{_DAYS})$")
 
