@@ -9,8 +9,8 @@ lines is a paragraph of its own.
 from __future__ import annotations
 
 import bisect
-from itertools import pairwise
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from hygiene.document import Document, Segment, SegmentKind
 from hygiene.sentences import split_sentences
