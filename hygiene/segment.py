@@ -124,10 +124,7 @@ def _is_hard_wrapped(block: list[Segment]) -> bool:
         return False
     if not block[-1].text.rstrip().endswith(_TERMINAL):
         return False
-    joins = sum(
-        _continues(prev.text.rstrip(), nxt.text.lstrip())
-        for prev, nxt in pairwise(block)
-    )
+    joins = sum(_continues(prev.text.rstrip(), nxt.text.lstrip()) for prev, nxt in pairwise(block))
     return joins >= 0.5 * (len(block) - 1)
 
 

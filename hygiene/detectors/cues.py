@@ -57,13 +57,21 @@ _MEDIA_LABEL = _rx(
     r"""^(?:(?:play|watch|replay|pause|mute|unmute)(?:\s+(?:the\s+)?(?:video|audio|clip|now))?
         |listen(?:\s+to\s+(?:this|the)\s+(?:article|story|podcast|episode))?
         |now\s+playing|up\s+next|video|audio|loaded:?\s*\d+%?|fullscreen|duration:?.*
-        |video\s+player\s+is\s+loading\.?|this\s+video\s+(?:is|has\s+been)\s+\w+\.?)
+        |video\s+player\s+is\s+loading\.?|this\s+video\s+(?:is|has\s+been)\s+\w+\.?
+        |listen\s*[·|-]?\s*\d{1,2}:\d{2}\s*(?:min)?)
         (?:\s*[:|-]?\s*\(?\d{1,2}:\d{2}(?::\d{2})?\)?)?\s*\.?$"""
 )
 _MEDIA_PREFIX = _rx(r"^(?:watch|video|listen|audio|podcast)\s*[:|]\s*\S")
 
 
+_MEDIA_UNSUPPORTED = _rx(
+    r"\b(?:your\s+browser\s+does\s+not\s+support|(?:is\s+)?not\s+supported\s+(?:on|by|in)\s+your\s+browser)\b"
+)
+
+
 def media_cues(shape: LineShape) -> list[Cue]:
+    if shape.n_words <= 16 and _MEDIA_UNSUPPORTED.search(shape.text):
+        return [Cue("HY103", 0.9, "a media player's fallback message")]
     if _MEDIA_CLOCK.match(shape.text):
         return [Cue("HY103", 0.95, "a bare media-player time")]
     if shape.n_words <= 8 and _MEDIA_LABEL.match(shape.text):
@@ -90,7 +98,9 @@ _DATE_TOKEN = _rx(
     rf"""(?:\b(?:{_MONTHS})\b\.?
         |\b(?:{_DAYS})\b\.?
         |\b\d{{1,2}}:\d{{2}}(?::\d{{2}})?\s*(?:[ap]\.?m\.?)?
+        |\b\d{{4}}-\d{{2}}-\d{{2}}T\d{{2}}:\d{{2}}(?::\d{{2}})?(?:\.\d+)?(?:Z|[+-]\d{{2}}:?\d{{2}})?
         |\b\d{{1,4}}[/.-]\d{{1,2}}[/.-]\d{{1,4}}\b
+        |\b\d{{1,2}}\s?[hdw]\b
         |\b\d+\s*(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?
                   |mos?|months?|y|yrs?|years?)\s+ago\b
         |\b(?:just\s+now|yesterday|today|an?\s+(?:minute|hour|day|week|month|year)\s+ago)\b
@@ -108,9 +118,16 @@ _SEPARATOR = re.compile(r"\s+[|·•–—-]\s+")
 _SOURCE_NAME = re.compile(r"^[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,3}$")
 
 
+_READING_TIME = _rx(
+    r"^(?:reading\s+time:?\s*)?\d+(?:\s*(?:-|to)\s*\d+)?\s*min(?:ute)?s?(?:\s+read)?$"
+)
+
+
 def timestamp_cues(shape: LineShape) -> list[Cue]:
-    if shape.n_words > 14 or shape.text.endswith(("-", ",")):
-        return []  # a date that breaks off mid-sentence is story text
+    if _READING_TIME.match(shape.text):
+        return [Cue("HY102", 0.9, "a reading-time label")]
+    if shape.n_words > 14:
+        return []
     parts = _SEPARATOR.split(shape.text)
     if len(parts) == 2 and _SOURCE_NAME.match(parts[0]) and _is_timestamp(parts[1]):
         return [Cue("HY102", 0.85, "a source name with a publication time")]
@@ -155,14 +172,33 @@ _NAME_ROLE = re.compile(
     rf"^{_NAME}\s*(?:[,|·•–—-]|\bis\s+an?\b)\s*(?:the\s+|an?\s+)?{_ROLE}\b", re.IGNORECASE
 )
 _CREDITS = _rx(
-    r"^(?:additional\s+)?(?:reporting|writing|editing|compiled|produced|research|graphics?)\s+by\s+(?-i:[A-Z])"
+    r"^\(?(?:additional\s+)?(?:reporting|writing|editing|compiled|produced|research|graphics?)\s+by\s+(?-i:[A-Z])"
 )
 _NOT_NAMES = _rx(rf"^(?:the|a|an|this|that|these|those|then|now|{_MONTHS}|{_DAYS})$")
+
+
+_AGENCIES = (
+    r"associated\s+press|the\s+associated\s+press|reuters|afp|agence\s+france-presse|bloomberg|"
+    r"dpa|efe|ansa|xinhua|kyodo|tass|pa\s+media|press\s+association|upi|cnn|bbc\s+news|"
+    r"canadian\s+press|australian\s+associated\s+press|aap"
+)
+_NAME_AGENCY = re.compile(rf"^{_NAME}\s*[,|·•–—-]\s*(?:{_AGENCIES})\s*$", re.IGNORECASE)
+
+
+_BYLINE_OTHER = _rx(
+    rf"""^(?:by\s+(?:the\s+)?(?:{_AGENCIES})
+        |(?:posted|guest\s+post|submitted|contributed|photos?|video)\s+by\s+\S+(?:\s+\S+){{0,3}}
+        |(?:from\s+)?(?:staff|wire|news\s+service|agency)\s+reports?
+        |{_ROLE}(?:\s+(?:in|for|at|based\s+in)\s+[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){{0,2}})?)$"""
+)
+_NAME_EMAIL = re.compile(rf"^{_NAME}\s*[|,·•–—-]\s*[\w.+-]+@[\w-]+(?:\.[\w-]+)+$")
 
 
 def byline_cues(shape: LineShape) -> list[Cue]:
     if shape.n_words > 30:
         return []
+    if shape.n_words <= 8 and (_BYLINE_OTHER.match(shape.text) or _NAME_EMAIL.match(shape.text)):
+        return [Cue("HY101", 0.85, "a writer or source credit")]
     if _CREDITS.match(shape.text):
         return [Cue("HY101", 0.9, "a reporting and editing credit")]
     if shape.n_words > 14:
@@ -179,6 +215,8 @@ def byline_cues(shape: LineShape) -> list[Cue]:
             return [Cue("HY101", 0.9, "a byline ('By ...')")]
     if _NAME_ROLE.match(shape.text):
         return [Cue("HY101", 0.85, "a writer's name with a newsroom role")]
+    if _NAME_AGENCY.match(shape.text):
+        return [Cue("HY101", 0.85, "a writer's name with a news agency")]
     return []
 
 
@@ -197,7 +235,8 @@ _CREDIT_WORDS = (
     r"photo|photograph|image|pictures?|getty|reuters|\bap\b|afp|epa|courtesy|handout|file|"
     r"shutterstock|istock|pool|credit|staff|sipa|alamy|dpa|xinhua|anadolu|bloomberg|nurphoto"
 )
-_END_CREDIT = re.compile(r"\((?P<credit>[^()]{2,120})\)\s*$")
+# "(...)" right after "]" is a Markdown link target, not a credit.
+_END_CREDIT = re.compile(r"(?<!\])\((?P<credit>[^()]{2,120})\)\s*$")
 _CREDIT_INSIDE = re.compile(rf"/|\bvia\b|{_CREDIT_WORDS}", re.IGNORECASE)
 _CAPTION_PREFIX = _rx(
     r"^(?:photo|photograph|image|picture|pictured|credit|photo\s+credit|image\s+credit|"
@@ -212,9 +251,18 @@ _TRAILING_CREDIT = _rx(
 )
 
 
+_IMAGE_CONTROL = _rx(
+    r"""^(?:(?:enlarge|expand|open|view|zoom)\s+(?:this\s+)?(?:image|photo|picture)(?:\s+in\s+gallery)?
+        |toggle\s+caption|hide\s+caption|show\s+caption|view\s+gallery
+        |(?:provided|submitted|file|contributed|courtesy|stock)\s+(?:photo|image|picture)s?)\s*$"""
+)
+
+
 def caption_cues(shape: LineShape) -> list[Cue]:
     if shape.n_words > 70:
         return []
+    if _IMAGE_CONTROL.match(shape.text):
+        return [Cue("HY104", 0.85, "an image viewer control or credit label")]
     end = _END_CREDIT.search(shape.text)
     if end and shape.n_words >= 4 and _CREDIT_INSIDE.search(end.group("credit")):
         credit = end.group("credit")
@@ -233,7 +281,9 @@ _CTA_ANCHORED = _rx(
     r"""^(?:(?:read|see|watch|listen)\s+(?:also|more|next|this|too|here)\b\s*[:|»›>-]?
         |(?:keep|continue|start)\s+reading\b
         |click\s+(?:here|to|for)\b|tap\s+(?:here|to)\b
-        |(?:read|see)\s+(?:the\s+)?(?:full|whole|original|complete)\s+(?:story|article|report)
+        |(?:read|see|watch|listen\s+to)\s+(?:the\s+)?(?:full|whole|original|complete)\s+
+            (?:story|article|report|interview|video|press\s+conference|speech|episode|podcast)
+        |related(?:\s+(?:articles?|stories|coverage|news|content))?\s*:\s*\S
         |share\s+(?:this|the)\s+(?:article|story|post|page)\b
         |(?:also|more)\s+(?:read|see)\s*:)"""
 )
@@ -242,6 +292,7 @@ _IMPERATIVE = _rx(
         download|get|try|explore|discover|register|like|contribute|become|consider|help|give|
         stay|check\s+out|visit|find|learn|enter|claim|start|upgrade|unlock|save|shop|buy|order|
         install|bookmark|enable|allow|turn\s+on|send|tell|email|keep|continue|read|watch|listen|
+        receive|sign\s+me\s+up|
         never\s+miss|don'?t\s+miss|don'?t\s+forget|make\s+sure|be\s+the\s+first)\b"""
 )
 _SECOND_PERSON = _rx(r"\b(?:you|your|you're|you'll|you've|yourself|yours)\b")
@@ -249,7 +300,7 @@ _SECOND_PERSON = _rx(r"\b(?:you|your|you're|you'll|you've|yourself|yours)\b")
 _OUTLET_VOICE = re.compile(r"\b(?:[Ww]e|[Uu]s|[Oo]ur|[Ww]e're|[Ww]e've|[Ww]e'll|[Oo]urs|WE|OUR)\b")
 # Words that only calls to action use, and words they often use.
 _CTA_STRONG = _rx(
-    r"""(?:newsletters?|\binbox|subscri\w+|donat\w+|\bmembership|ad-free|sign[\s-]?up\b|
+    r"""(?:newsletters?|\binbox|\bpatrons?\b|patreon|your\s+email\b|subscri\w+|donat\w+|\bmembership|ad-free|sign[\s-]?up\b|
         facebook|twitter|instagram|telegram|whatsapp|youtube|tiktok|linkedin|bluesky|
         \brss\b|podcasts?\b|notifications\b|\bbreaking\s+news\s+alerts?|independent\s+news|
         \bour\s+(?:reporting|coverage|journalism|work|mission)\b)"""
@@ -265,9 +316,18 @@ _STAY = _rx(
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+)(\S)")
 
 
+_PAYWALL = _rx(
+    r"""\b(?:for\s+subscribers\s+only|subscribers?[\s-]+only|free\s+articles?\s+(?:this|per|a)\s+month
+        |limit\s+of\s+free\s+articles|to\s+continue\s+reading|already\s+a\s+(?:subscriber|member)
+        |subscribe\s+to\s+(?:read|continue|unlock))\b"""
+)
+
+
 def cta_cues(shape: LineShape) -> list[Cue]:
     if shape.n_words > 60:
         return []
+    if shape.n_words <= 25 and _PAYWALL.search(shape.text):
+        return [Cue("HY105", 0.85, "a paywall or subscription notice")]
     if _CTA_ANCHORED.match(shape.text):
         return [Cue("HY105", 0.9, "a 'read more' or 'keep reading' link")]
     if '"' in shape.text or _REPORTING.search(shape.text):
@@ -302,10 +362,12 @@ _COMMENTS = _rx(
     r"""^(?:\d+\s+)?(?:comments?|replies|responses|reactions)\s*(?:\(\d+\))?\s*:?$
         |^(?:no|0|zero)\s+comments?(?:\s+yet)?\b
         |\bbe\s+the\s+first\s+to\s+(?:comment|reply|respond)\b
-        |^(?:leave|post|add|write|view|show|hide|load|read|see)\s+(?:a|the|all|more)?\s*(?:\d+\s+)?(?:comments?|replies)\b
+        |^(?:leave|post|add|write|view|show|hide|load|read|see)\s+(?:a|the|all|more|your)?\s*
+            (?:\d+\s+)?(?:comments?|replies)\b
+        |^(?:reply|report\s+comment|flag|community\s+guidelines|commenting\s+policy)$
         |\bjoin\s+the\s+(?:conversation|discussion|debate)\b
         |\bcomments?\s+(?:are|is|have\s+been)\s+(?:closed|disabled|turned\s+off)\b
-        |\b(?:log|sign)\s+in\s+to\s+(?:comment|reply|post)\b
+        |\b(?:log|sign)(?:ged)?\s+in\s+to\s+(?:post\s+(?:a\s+)?)?(?:comment|reply|post)\b
         |^(?:sort\s+by|newest|oldest)\s*:?\s*(?:newest|oldest|best|top)?$"""
 )
 
@@ -319,7 +381,8 @@ def comment_cues(shape: LineShape) -> list[Cue]:
 # --- tags and topics --------------------------------------------------------
 _TAG_LABEL = _rx(
     r"""^(?:tags?|tagged|topics?|hashtags?|keywords?|filed\s+under|categories|category|
-        related\s+topics|subjects?|posted\s+in|more\s+on)\s*(?:[:|]\s*(?P<rest>.*))?$"""
+        related\s+topics|subjects?|posted\s+in|more\s+on)\s*(?:[:|]\s*(?P<rest>.*))?$
+        |^(?:posted\s+in|filed\s+under|tagged\s+with)\s+(?P<bare>[^:]*)$"""
 )
 _HASHTAGS = re.compile(r"^(?:#\w+[\s,]*){2,}$")
 
@@ -330,7 +393,7 @@ def tag_cues(shape: LineShape) -> list[Cue]:
     match = _TAG_LABEL.match(shape.text)
     if not match:
         return []
-    rest = match.group("rest")
+    rest = match.group("rest") or match.group("bare")
     if not rest:
         return [Cue("HY107", 0.9, "a tag or topic label")] if shape.n_words <= 3 else []
     items = [i for i in re.split(r"\s*[,|;#·•]\s*", rest) if i]
@@ -352,7 +415,13 @@ _NAV = _rx(
         |advertisement|advert|sponsored(?:\s+(?:content|stories|links))?|promoted(?:\s+stories)?
         |skip\s+to\s+(?:main\s+)?content|back\s+to\s+top|print(?:\s+this\s+(?:article|page))?
         |share(?:\s+(?:this|on\s+\w+))?|e-?mail|menu|search|home|next\s+(?:article|story|post)
-        |previous\s+(?:article|story|post)|up\s+next|see\s+all|view\s+all|show\s+more|load\s+more)
+        |previous(?:\s+(?:article|story|post))?|next|close|up\s+next|see\s+all|view\s+all|show\s+more
+        |load\s+more|loading(?:\.\.\.|…)?|tweet|copy\s+link|e-?mail\s+this\s+(?:article|story)
+        |report\s+an?\s+(?:error|typo)|suggest\s+a\s+correction|contact\s+us|about\s+us
+        |in\s+this\s+article|around\s+the\s+web|in\s+other\s+news|newsletters?|sign\s+in|log\s+in
+        |story\s+continues\s+(?:below|after)(?:\s+(?:this\s+|the\s+)?(?:advertisement|ad))?
+        |accept(?:\s+all)?(?:\s+cookies)?|manage\s+(?:preferences|cookies|settings)
+        |(?:terms\s+of\s+(?:use|service)|privacy\s+policy|cookie\s+policy)(?:\s*[|·•]\s*\w+(?:\s+\w+){0,2})*)
         \s*[:›»>]?$"""
 )
 _SOURCE_LINE = re.compile(r"^[-–—•|]\s*[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,3}$")
@@ -362,9 +431,20 @@ _FOOTER = _rx(
 )
 
 
+_BREADCRUMB = re.compile(r"^[A-Z][\w&' -]{0,30}(?:\s*[»›>/]\s*[A-Z][\w&' -]{0,30}){1,5}$")
+_COOKIES = _rx(
+    r"\b(?:we\s+use\s+cookies|use\s+of\s+cookies|accept\s+(?:all\s+)?cookies|cookie\s+(?:settings|preferences|policy|consent))\b"
+)
+
+
 def navigation_cues(shape: LineShape) -> list[Cue]:
-    if shape.n_words <= 8 and _NAV.match(shape.text):
+    label = shape.text.strip("-–—•|* ")
+    if shape.n_words <= 8 and _NAV.match(label):
         return [Cue("HY108", 0.85, "a navigation or section label")]
+    if shape.n_words <= 8 and _BREADCRUMB.match(shape.text) and not shape.terminal:
+        return [Cue("HY108", 0.8, "a breadcrumb trail")]
+    if shape.n_words <= 40 and _COOKIES.search(shape.text):
+        return [Cue("HY108", 0.85, "a cookie notice")]
     if _SOURCE_LINE.match(shape.text):
         return [Cue("HY108", 0.7, "a bare source label")]
     if shape.n_words <= 25 and _FOOTER.search(shape.text):
