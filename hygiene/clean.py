@@ -30,14 +30,38 @@ def plan_removals(text: str, findings: Sequence[Finding]) -> list[Removal]:
     characters are then shared out among its findings.
     """
     removals: list[Removal] = []
-    for group in _groups(text, findings):
-        spans = [f.fix for f in group if f.fix is not None]
-        start, end = _expand(text, spans[0].start, max(s.end for s in spans))
-        cuts = [start] + [max(s.start, start) for s in spans[1:]] + [end]
-        for f, lo, hi in zip(group, cuts, cuts[1:], strict=False):
-            if hi > lo:
-                removals.append(Removal(lo, hi, f, text[lo:hi]))
+    for whole in _groups(text, findings):
+        for group in _split_gluing(text, whole):
+            spans = [f.fix for f in group if f.fix is not None]
+            start, end = _expand(text, spans[0].start, max(s.end for s in spans))
+            cuts = [start] + [max(s.start, start) for s in spans[1:]] + [end]
+            for f, lo, hi in zip(group, cuts, cuts[1:], strict=False):
+                if hi > lo:
+                    removals.append(Removal(lo, hi, f, text[lo:hi]))
     return removals
+
+
+def _split_gluing(text: str, group: list[Finding]) -> list[list[Finding]]:
+    """A group cut as one piece must not glue the text of two lines together.
+
+    That happens when it starts after other text on its first line and ends
+    before other text on its last one (a sentence ending one paragraph and a
+    sentence starting the next): then the findings up to the first line break
+    between them are cut apart from the rest, and the line break stays.
+    """
+    spans = [f.fix for f in group if f.fix is not None]
+    start, end = spans[0].start, max(s.end for s in spans)
+    line_start = text.rfind("\n", 0, start) + 1
+    newline = text.find("\n", end)
+    line_end = len(text) if newline < 0 else newline
+    if not (text[line_start:start].strip() and text[end:line_end].strip()):
+        return [group]
+    reach = spans[0].end
+    for i, span in enumerate(spans[1:], start=1):
+        if "\n" in text[reach : span.start]:
+            return [group[:i], group[i:]]
+        reach = max(reach, span.end)
+    return [group]
 
 
 def _groups(text: str, findings: Sequence[Finding]) -> list[list[Finding]]:
@@ -92,9 +116,12 @@ def _expand(text: str, start: int, end: int) -> tuple[int, int]:
         return _expand_inline(text, start, end)
     # Whole lines: take them with their line break.
     start, end = line_start, min(line_end + 1, len(text))
+    if not text[end:].strip():
+        end = len(text)
     if end == len(text):
-        # Removal reaches the end: drop the blank lines before it too, keeping the
-        # previous line's own break (or its absence, if the file had none).
+        # Removal reaches the end (only blank lines follow): drop the blank lines
+        # before it too, keeping the previous line's own break (or its absence, if
+        # the file had none).
         keep_break = text.endswith("\n")
         while start > 0 and not text[text.rfind("\n", 0, start - 1) + 1 : start].strip():
             start = text.rfind("\n", 0, start - 1) + 1

@@ -22,6 +22,9 @@ DEFAULT_GLOBS: tuple[str, ...] = ("*.txt", "*.md", "*.jsonl")
 JSONL_SUFFIXES: tuple[str, ...] = (".jsonl", ".ndjson")
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 STDIN = "-"
+MANIFEST_NAME = "hygiene-manifest.jsonl"
+# Files hygiene itself writes; a folder walk never reads them back as articles.
+OWN_OUTPUTS = frozenset({MANIFEST_NAME})
 _BOM = "\ufeff"
 # Bytes that never occur in text; one of them in the first block means binary.
 _BINARY_BYTES = frozenset(range(0, 9)) | frozenset(range(14, 32)) - {27}
@@ -71,7 +74,7 @@ def _walk(root: Path, globs: tuple[str, ...]) -> list[Path]:
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
-            if name.startswith("."):
+            if name.startswith(".") or name in OWN_OUTPUTS:
                 continue
             rel = Path(dirpath, name).relative_to(root).as_posix()
             if any(fnmatch.fnmatch(name, g) or fnmatch.fnmatch(rel, g) for g in globs):

@@ -62,7 +62,7 @@ def file_json(result: FileResult) -> dict[str, object]:
     doc = result.doc
     entry: dict[str, object] = {"path": doc.path}
     if doc.record_line is not None:
-        entry["id"] = doc.id.split("#", 1)[1]
+        entry["id"] = doc.id.removeprefix(f"{doc.path}#")
         entry["record_line"] = doc.record_line
     entry["findings"] = [f.to_json() for f in result.findings]
     return entry

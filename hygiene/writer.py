@@ -14,9 +14,9 @@ from typing import IO
 from hygiene.clean import Removal, apply_removals, plan_removals
 from hygiene.document import Document
 from hygiene.pipeline import FileResult
-from hygiene.read import STDIN, ReadError
+from hygiene.read import MANIFEST_NAME, STDIN, ReadError
 
-MANIFEST = "hygiene-manifest.jsonl"
+MANIFEST = MANIFEST_NAME
 
 
 class OutputConflict(Exception):
@@ -140,7 +140,7 @@ class CleanWriter:
             f = r.finding
             entry: dict[str, object] = {"path": doc.path}
             if doc.record is not None:
-                entry["id"] = doc.id.split("#", 1)[1]
+                entry["id"] = doc.id.removeprefix(f"{doc.path}#")
             entry.update(
                 {
                     "out": doc.relpath,

@@ -87,6 +87,12 @@ def test_default_globs_take_text_markdown_and_jsonl(tmp_path: Path) -> None:
     assert [d.text for d in docs(read([tmp_path]))] == ["Plain.\n", "Markdown.\n", "Record."]
 
 
+def test_a_folder_walk_skips_hygienes_own_manifest(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", "Plain.\n")
+    write(tmp_path / "hygiene-manifest.jsonl", '{"path": "x.txt", "text": "By Ana Lima"}\n')
+    assert [d.relpath for d in docs(read([tmp_path]))] == ["a.txt"]
+
+
 def test_custom_globs(tree: Path) -> None:
     assert [d.relpath for d in docs(read([tree], globs=("*.csv",)))] == ["sub/notes.csv"]
     assert [d.relpath for d in docs(read([tree], globs=("sub/*.txt", "e.*")))] == [
