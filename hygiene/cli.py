@@ -6,8 +6,10 @@ commands that need them, so `hygiene --help` stays instant.
 
 from __future__ import annotations
 
+import functools
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -15,7 +17,9 @@ import click
 from hygiene import __version__
 
 if TYPE_CHECKING:
-    from hygiene.read import ReadOptions
+    from hygiene.document import Document
+    from hygiene.pipeline import FileResult
+    from hygiene.read import ReadError
     from hygiene.report import Report
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -23,8 +27,48 @@ F = TypeVar("F", bound=Callable[..., Any])
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
+@dataclass(frozen=True)
+class Inputs:
+    """What to read and which rules to run, as the shared options gave it."""
+
+    paths: tuple[str, ...]
+    globs: tuple[str, ...]
+    text_field: str
+    id_field: str
+    select: tuple[str, ...]
+    ignore: tuple[str, ...]
+    max_bytes: int
+
+    def results(self) -> Iterator[FileResult | ReadError]:
+        """Run the pipeline over the inputs, one document at a time."""
+        from hygiene.pipeline import Pipeline
+        from hygiene.read import DEFAULT_GLOBS, ReadOptions, iter_documents
+
+        _check_selectors(self.select + self.ignore)
+        opts = ReadOptions(
+            self.globs or DEFAULT_GLOBS, self.text_field, self.id_field, self.max_bytes
+        )
+        docs: Iterator[Document | ReadError] = iter_documents(self.paths, opts)
+        return Pipeline(include=self.select, exclude=self.ignore).run(docs)
+
+    def report(self) -> Report:
+        from hygiene.report import Report
+
+        report = Report()
+        for item in self.results():
+            report.add(item)
+        return report
+
+
 def input_options(func: F) -> F:
-    """Options shared by every command that reads a corpus."""
+    """Options shared by every command that reads a corpus, passed on as ``inputs``."""
+
+    @functools.wraps(func)
+    def wrapper(**kwargs: Any) -> Any:
+        fields = ("paths", "globs", "text_field", "id_field", "select", "ignore", "max_bytes")
+        inputs = Inputs(**{name: kwargs.pop(name) for name in fields})
+        return func(inputs=inputs, **kwargs)
+
     decorators = [
         click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True)),
         click.option(
@@ -57,31 +101,10 @@ def input_options(func: F) -> F:
             help="Larger inputs are reported as errors, not read.",
         ),
     ]
+    command: Callable[..., Any] = wrapper
     for decorator in reversed(decorators):
-        func = decorator(func)
-    return func
-
-
-def _read_options(
-    globs: tuple[str, ...], text_field: str, id_field: str, max_bytes: int
-) -> ReadOptions:
-    from hygiene.read import DEFAULT_GLOBS, ReadOptions
-
-    return ReadOptions(globs or DEFAULT_GLOBS, text_field, id_field, max_bytes)
-
-
-def _build_report(
-    paths: Sequence[str], opts: ReadOptions, select: tuple[str, ...], ignore: tuple[str, ...]
-) -> Report:
-    from hygiene.pipeline import Pipeline
-    from hygiene.read import iter_documents
-    from hygiene.report import Report
-
-    _check_selectors(select + ignore)
-    report = Report()
-    for item in Pipeline(include=select, exclude=ignore).run(iter_documents(paths, opts)):
-        report.add(item)
-    return report
+        command = decorator(command)
+    return command  # type: ignore[return-value]
 
 
 def _check_selectors(selectors: tuple[str, ...]) -> None:
@@ -140,13 +163,7 @@ def cli() -> None:
     help="Write the report here instead of stdout.",
 )
 def report(
-    paths: tuple[str, ...],
-    globs: tuple[str, ...],
-    text_field: str,
-    id_field: str,
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
-    max_bytes: int,
+    inputs: Inputs,
     fmt: str,
     output: str,
 ) -> None:
@@ -160,9 +177,7 @@ def report(
     """
     from hygiene.render import render
 
-    rep = _build_report(
-        paths, _read_options(globs, text_field, id_field, max_bytes), select, ignore
-    )
+    rep = inputs.report()
     _print_errors(rep)
     to_terminal = output == "-" and sys.stdout.isatty()
     text = render(rep, fmt, color=to_terminal)
@@ -172,15 +187,7 @@ def report(
 
 @cli.command()
 @input_options
-def check(
-    paths: tuple[str, ...],
-    globs: tuple[str, ...],
-    text_field: str,
-    id_field: str,
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
-    max_bytes: int,
-) -> None:
+def check(inputs: Inputs) -> None:
     """Lint files: one 'path:line:col: CODE message' line per finding.
 
     \b
@@ -190,9 +197,7 @@ def check(
     """
     from hygiene.render.text import concise_line
 
-    rep = _build_report(
-        paths, _read_options(globs, text_field, id_field, max_bytes), select, ignore
-    )
+    rep = inputs.report()
     for result in rep.files:
         for f in result.findings:
             click.echo(concise_line(result.doc, f))
@@ -215,16 +220,7 @@ def check(
     type=click.Path(file_okay=False),
     help="Folder for cleaned copies and hygiene-manifest.jsonl (must be outside the inputs).",
 )
-def clean(
-    paths: tuple[str, ...],
-    globs: tuple[str, ...],
-    text_field: str,
-    id_field: str,
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
-    max_bytes: int,
-    out_dir: str,
-) -> None:
+def clean(inputs: Inputs, out_dir: str) -> None:
     """Write cleaned copies of the inputs and a manifest of every removal.
 
     Each cleaned file lands under OUT with the same relative path (JSONL records
@@ -237,19 +233,16 @@ def clean(
     Example:
       hygiene clean archive/ --out archive-clean/ --ignore HY108
     """
-    from hygiene.pipeline import Pipeline
-    from hygiene.read import iter_documents
     from hygiene.writer import CleanWriter, OutputConflict
 
-    _check_selectors(select + ignore)
+    results = inputs.results()
     try:
-        writer = CleanWriter(out_dir, paths, text_field)
+        writer = CleanWriter(out_dir, inputs.paths, inputs.text_field)
     except OutputConflict as exc:
         raise click.UsageError(str(exc)) from exc
     failed = False
-    opts = _read_options(globs, text_field, id_field, max_bytes)
     with writer:
-        for item in Pipeline(include=select, exclude=ignore).run(iter_documents(paths, opts)):
+        for item in results:
             error = writer.add(item)
             if error is not None:
                 click.echo(f"hygiene: error: {error.path}: {error.message}", err=True)
