@@ -20,7 +20,7 @@ class Rule:
     fixable: bool = True
 
 
-_B, _D = Category.BOILERPLATE, Category.DUPLICATE
+_B, _O, _D = Category.BOILERPLATE, Category.OFFTOPIC, Category.DUPLICATE
 
 RULES: dict[str, Rule] = {
     rule.code: rule
@@ -97,6 +97,39 @@ RULES: dict[str, Rule] = {
             "...', 'You may also like', 'Advertisement', 'Skip to content', a bare "
             "'- Outlet' source line, or a short label standing between other page "
             "furniture.",
+        ),
+        Rule(
+            "HY201",
+            "offtopic-paragraph",
+            _O,
+            "Paragraph about something else than its document",
+            "A paragraph whose embedding (all-MiniLM-L6-v2) stands apart from the rest of "
+            "its own document: low cosine to the centroid of the other paragraphs (the "
+            "paragraph itself left out, longer paragraphs weighing more), low cosine to "
+            "its neighbours, and few content words shared with the rest. The threshold is "
+            "calibrated on clean news articles (models/topic.json).",
+        ),
+        Rule(
+            "HY202",
+            "related-tail",
+            _O,
+            "Related-articles tail after the story",
+            "A run of other stories glued after the article: a header such as 'Related "
+            "Articles' or 'More from ...', then units of a headline and a lede, often with "
+            "an outlet name and a time ('29 minutes ago'). The whole run is one finding, "
+            "even when a related story shares the article's topic: it is recognised by "
+            "its shape (position, header, headline-lede rhythm, outlet and time lines).",
+        ),
+        Rule(
+            "HY203",
+            "foreign-sentence",
+            _O,
+            "Sentence foreign to the paragraph and document around it",
+            "One sentence inside an otherwise sound paragraph that belongs elsewhere: it "
+            "stands apart in topic from the rest of the document (as HY201, per sentence), "
+            "or it is written in another register, legal/regulatory or promotional "
+            "language, while the rest of the document is not. Only that sentence is "
+            "flagged; the paragraph stays.",
         ),
         Rule(
             "HY301",

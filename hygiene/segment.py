@@ -29,6 +29,9 @@ class Segmented:
     paragraphs: list[Segment]
     sentences: list[Segment]
     _line_starts: list[int] = field(repr=False)
+    # Per-document results that several detectors use (furniture verdicts,
+    # vectors), computed by the first detector that needs them.
+    derived: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a code-point offset."""

@@ -84,7 +84,7 @@ def test_check_contaminated_file_prints_lint_lines_and_exits_1(
 def test_check_select_and_ignore(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "check", "--select", "HY104", str(DIRTY_FILE))
     assert code == 1 and {m["code"] for m in lint_lines(out)} == {"HY104"}
-    assert run(capsys, "check", "--ignore", "hy1", str(DIRTY_FILE))[0] == 0
+    assert run(capsys, "check", "--ignore", "hy1", "--ignore", "HY2", str(DIRTY_FILE))[0] == 0
 
 
 @pytest.mark.parametrize(
@@ -184,7 +184,7 @@ def test_report_text_has_summary(capsys: pytest.CaptureFixture[str]) -> None:
 def test_report_select_and_ignore(capsys: pytest.CaptureFixture[str]) -> None:
     _, everything = report_json(capsys)
     _, dup = report_json(capsys, "--select", "HY3")
-    _, no_furniture = report_json(capsys, "--ignore", "HY1")
+    _, no_furniture = report_json(capsys, "--ignore", "HY1", "--ignore", "HY2")
 
     def codes(data: dict[str, Any]) -> list[str]:
         return [f["code"] for entry in data["files"] for f in entry["findings"]]

@@ -42,5 +42,12 @@ def default_detectors() -> list[Detector]:
     """The detectors a plain run uses, cheapest first."""
     from hygiene.detectors.furniture import FurnitureDetector
     from hygiene.detectors.repeated import RepeatedParagraphDetector
+    from hygiene.detectors.tail import RelatedTailDetector
+    from hygiene.detectors.topic import TopicDetector
 
-    return [RepeatedParagraphDetector(), FurnitureDetector()]
+    return [
+        RepeatedParagraphDetector(),
+        FurnitureDetector(),
+        RelatedTailDetector(),
+        TopicDetector(),
+    ]

@@ -258,7 +258,12 @@ _IMAGE_CONTROL = _rx(
 )
 
 
+_MARKDOWN_IMAGE = re.compile(r"^!\[[^\]]*\]\([^)]*\)(?:\s*\{[^}]*\})?$")
+
+
 def caption_cues(shape: LineShape) -> list[Cue]:
+    if _MARKDOWN_IMAGE.match(shape.text):
+        return [Cue("HY104", 0.9, "an embedded image")]
     if shape.n_words > 70:
         return []
     if _IMAGE_CONTROL.match(shape.text):

@@ -114,6 +114,29 @@ class HeuristicLineModel:
         return None
 
 
+VERDICTS = "furniture-verdicts"
+
+
+def furniture_flags(seg: Segmented) -> list[Verdict | None]:
+    """Per paragraph, its furniture verdict when it is furniture, else None.
+
+    Reuses what the furniture detector computed for this document; other
+    detectors (the related-tail detector) read page structure from it.
+    """
+    cached = seg.derived.get(VERDICTS)
+    if not isinstance(cached, _Verdicts):
+        model = HeuristicLineModel()
+        cached = _Verdicts(model.predict(contexts(seg)), model.threshold)
+        seg.derived[VERDICTS] = cached
+    return [v if v.score >= cached.threshold else None for v in cached.verdicts]
+
+
+@dataclass(frozen=True)
+class _Verdicts:
+    verdicts: list[Verdict]
+    threshold: float
+
+
 class FurnitureDetector:
     name = "furniture"
     codes: tuple[str, ...] = tuple(f"HY10{i}" for i in range(1, 9))
@@ -122,8 +145,8 @@ class FurnitureDetector:
         self.model: LineModel = model or HeuristicLineModel()
 
     def detect(self, seg: Segmented) -> list[Finding]:
-        lines = contexts(seg)
-        verdicts = self.model.predict(lines)
+        verdicts = self.model.predict(contexts(seg))
+        seg.derived[VERDICTS] = _Verdicts(verdicts, self.model.threshold)
         return [
             finding_for(v.code, para, v.score, v.reason)
             for para, v in zip(seg.paragraphs, verdicts, strict=True)

@@ -1,0 +1,177 @@
+"""HY202: a related-articles tail glued after the story, flagged as one region.
+
+Such a tail has a shape: a header ("Related Articles", "More from ...", "You
+may also like"), then units of other stories, each a headline and usually a
+lede, often with an outlet name and a publication time ("29 minutes ago").
+The region is recognised by that rhythm, not by topic: a related story on the
+same subject belongs to the tail just the same.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+from hygiene.detectors.cues import LineShape
+from hygiene.detectors.furniture import Verdict, furniture_flags
+from hygiene.findings import Category, Finding, Span
+from hygiene.segment import Segmented
+
+_HEADER = re.compile(
+    r"""^(?:related(?:\s+(?:articles?|stories|news|content|coverage|posts|reading|links))?
+        |more\s+(?:from|on|in)\b.*|more\s+(?:stories|news|articles|headlines)(?:\s+from\b.*)?
+        |you\s+(?:may|might)\s+(?:also\s+)?(?:like|enjoy|be\s+interested\s+in)
+        |recommended(?:\s+(?:for\s+you|stories|articles|reading))?
+        |most\s+(?:read|popular|viewed|shared)(?:\s+(?:stories|articles|news))?
+        |trending(?:\s+(?:now|stories|news))?|popular\s+(?:now|stories|articles)
+        |top\s+(?:stories|news|headlines)|latest(?:\s+(?:news|stories|headlines))?
+        |editor'?s\s+picks?|in\s+case\s+you\s+missed\s+it|what\s+to\s+read\s+next
+        |(?:also|further)\s+read(?:ing)?|in\s+other\s+news|around\s+the\s+web|read\s+more|read\s+next
+        |elsewhere\s+on\s+\S.*|more\s+coverage)\s*[:›»>]?$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# Furniture that stands inside a tail unit: times, outlet names and labels.
+_UNIT_CODES = frozenset({"HY101", "HY102", "HY108"})
+
+
+class Role(Enum):
+    HEADER = "header"
+    FURNITURE = "furniture"
+    LABEL = "label"  # a short line such as an outlet name: furniture inside a tail
+    HEADLINE = "headline"
+    PROSE = "prose"
+
+
+@dataclass(frozen=True)
+class Region:
+    start: int  # paragraph indexes, inclusive
+    end: int
+    stories: int
+    header: str | None
+
+
+def roles(texts: list[str], flags: list[Verdict | None]) -> list[Role]:
+    out: list[Role] = []
+    for text, flag in zip(texts, flags, strict=True):
+        shape = LineShape.of(text)
+        if _HEADER.match(shape.text):
+            out.append(Role.HEADER)
+        elif flag is not None:
+            out.append(Role.FURNITURE)
+        elif shape.n_words <= 4 and not shape.terminal and len(shape.text) <= 40:
+            out.append(Role.LABEL)
+        elif _is_headline(shape):
+            out.append(Role.HEADLINE)
+        else:
+            out.append(Role.PROSE)
+    return out
+
+
+def _is_headline(shape: LineShape) -> bool:
+    """Short, capitalised, and not ending like a sentence of running text."""
+    text = shape.text
+    return (
+        3 <= shape.n_words <= 25
+        and (text[:1].isupper() or text[:1].isdigit() or text[:1] in "\"'‘“")
+        and not text.endswith((".", ",", ";", ":"))
+    )
+
+
+def find_tail(rs: list[Role], flags: list[Verdict | None]) -> Region | None:
+    """The tail region, if the document ends in one."""
+    prose_seen = 0
+    for i, role in enumerate(rs):
+        if role is Role.PROSE:
+            prose_seen += 1
+        elif role is Role.HEADER and prose_seen >= 2:
+            region = _parse_units(rs, flags, i + 1, need_furniture=False)
+            if region is not None:
+                return Region(i, region.end, region.stories, "header")
+    # No header: a run of at least two units that each carry an outlet or time line.
+    for i in range(len(rs)):
+        if prose_seen and rs[i] in (Role.FURNITURE, Role.HEADLINE):
+            region = _parse_units(rs, flags, i, need_furniture=True)
+            if region is not None and region.stories >= 2 and region.end >= _last_content(rs):
+                return region
+    return None
+
+
+def _last_content(rs: list[Role]) -> int:
+    return max((i for i, r in enumerate(rs) if r in (Role.HEADLINE, Role.PROSE)), default=-1)
+
+
+def _parse_units(
+    rs: list[Role], flags: list[Verdict | None], start: int, need_furniture: bool
+) -> Region | None:
+    """Read headline(+lede) units from start; None unless at least one story."""
+    stories = 0
+    end = -1
+    i = start
+    unit_furniture = False
+    while i < len(rs):
+        role = rs[i]
+        if role is Role.LABEL and not need_furniture:
+            i += 1
+            continue
+        if role is Role.FURNITURE or role is Role.HEADER:
+            flag = flags[i]
+            unit_furniture = (
+                unit_furniture
+                or role is Role.HEADER
+                or (flag is not None and flag.code in _UNIT_CODES)
+            )
+            i += 1
+            continue
+        if role is Role.PROSE or role is Role.LABEL:
+            break  # running text without a headline: the story goes on
+        if need_furniture and not unit_furniture:
+            break
+        # A headline, then at most one lede paragraph.
+        stories += 1
+        end = i
+        if i + 1 < len(rs) and rs[i + 1] is Role.PROSE:
+            end = i + 1
+        i = end + 1
+        unit_furniture = False
+    if stories == 0:
+        return None
+    return Region(start, end, stories, None)
+
+
+class RelatedTailDetector:
+    name = "related-tail"
+    codes: tuple[str, ...] = ("HY202",)
+
+    def detect(self, seg: Segmented) -> list[Finding]:
+        paras = seg.paragraphs
+        flags = furniture_flags(seg)
+        region = find_tail(roles([p.text for p in paras], flags), flags)
+        if region is None:
+            return []
+        first, last = paras[region.start], paras[region.end]
+        if region.header == "header":
+            how = f"after the header '{LineShape.of(first.text).text}'"
+            score = 0.95
+        else:
+            how = "each with an outlet or time line"
+            score = 0.85
+        plural = "y" if region.stories == 1 else "ies"
+        message = (
+            f"related-articles tail: {region.stories} other stor{plural} {how}, "
+            f"lines {first.line}-{last.end_line}"
+        )
+        return [
+            Finding(
+                code="HY202",
+                category=Category.OFFTOPIC,
+                start=first.start,
+                end=last.end,
+                line=first.line,
+                column=first.column,
+                end_line=last.end_line,
+                score=score,
+                message=message,
+                fix=Span(first.start, last.end),
+            )
+        ]

@@ -1,0 +1,61 @@
+"""Sentence and paragraph vectors of one document, computed once and shared.
+
+Only text that can carry a topic is embedded: sentences of paragraphs that are
+not page furniture. A paragraph's vector is the length-weighted mean of its
+sentences' vectors, so each piece of text is embedded once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from hygiene.detectors.furniture import furniture_flags
+from hygiene.embed import Embedder
+from hygiene.segment import Segmented
+
+if TYPE_CHECKING:
+    from hygiene.embed import Vectors
+
+_KEY = "vectors"
+MIN_WORDS = 4  # shorter sentences say too little to place a topic
+
+
+@dataclass(frozen=True)
+class DocVectors:
+    sentence_ids: list[int]  # indexes into seg.sentences
+    sentences: Vectors
+    paragraph_ids: list[int]  # indexes into seg.paragraphs
+    paragraphs: Vectors
+    sentence_paragraph: list[int]  # for each embedded sentence, its row in `paragraphs`
+
+
+def document_vectors(seg: Segmented, embedder: Embedder) -> DocVectors:
+    cached = seg.derived.get(_KEY)
+    if isinstance(cached, DocVectors):
+        return cached
+    import numpy as np
+
+    flags = furniture_flags(seg)
+    sentence_ids: list[int] = []
+    owner: list[int] = []
+    paragraph_ids: list[int] = []
+    for p_index, para in enumerate(seg.paragraphs):
+        if flags[p_index] is not None or len(para.text.split()) < MIN_WORDS:
+            continue
+        members = [s.index for s in seg.sentences_of(para) if len(s.text.split()) >= MIN_WORDS]
+        if not members:
+            continue
+        paragraph_ids.append(p_index)
+        sentence_ids += members
+        owner += [len(paragraph_ids) - 1] * len(members)
+    texts = [seg.sentences[i].text for i in sentence_ids]
+    sent_vecs = embedder.embed(texts) if texts else np.zeros((0, 384), dtype=np.float32)
+    para_vecs = np.zeros((len(paragraph_ids), sent_vecs.shape[1]), dtype=np.float32)
+    for row, (vec, text) in zip(owner, zip(sent_vecs, texts, strict=True), strict=True):
+        para_vecs[row] += vec * len(text)
+    norms = np.linalg.norm(para_vecs, axis=1, keepdims=True)
+    para_vecs = para_vecs / np.clip(norms, 1e-12, None)
+    result = DocVectors(sentence_ids, sent_vecs, paragraph_ids, para_vecs, owner)
+    seg.derived[_KEY] = result
+    return result
