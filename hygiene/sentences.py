@@ -74,7 +74,32 @@ def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
             spans.append((start + offset, cand.end() + offset))
             start = nxt.start(1)
     spans.append((start + offset, len(stripped) + offset))
-    return spans
+    return [piece for span in spans for piece in _split_fullwidth(text, span, offset)]
+
+
+# Full-width terminals (Chinese, Japanese) end a sentence without a following space.
+_FULLWIDTH_END = re.compile(r"[。！？]+[」』）\u201d\u2019]*")
+
+
+def _split_fullwidth(text: str, span: tuple[int, int], offset: int) -> list[tuple[int, int]]:
+    start, end = span
+    body = text[start - offset : end - offset]
+    if not _FULLWIDTH_END.search(body):
+        return [span]
+    pieces: list[tuple[int, int]] = []
+    cut = 0
+    for match in _FULLWIDTH_END.finditer(body):
+        pieces.append((cut, match.end()))
+        cut = match.end()
+    pieces.append((cut, len(body)))
+    out = []
+    for a, b in pieces:
+        chunk = body[a:b]
+        lead = len(chunk) - len(chunk.lstrip())
+        trail = len(chunk.rstrip())
+        if trail > lead:
+            out.append((start + a + lead, start + a + trail))
+    return out
 
 
 def _is_boundary(token: str, following: str) -> bool:

@@ -41,10 +41,10 @@ def corpus_news_sentences() -> list[str]:
 def main() -> int:
     import numpy as np
     from sklearn.metrics import classification_report
-    from sklearn.model_selection import cross_val_score, train_test_split
+    from sklearn.model_selection import train_test_split
 
     from hygiene.embed import OnnxEmbedder
-    from hygiene.register import MODEL_FILE, RegisterModel, features
+    from hygiene.register import MODEL_FILE, RegisterModel
 
     texts: list[str] = []
     labels: list[str] = []
@@ -60,32 +60,29 @@ def main() -> int:
         + ", ".join(f"{c} {labels.count(c)}" for c in sorted(set(labels)))
     )
 
-    x = features(texts, OnnxEmbedder().embed(texts))
+    vectors = OnnxEmbedder().embed(texts)
     y = np.array(labels)
-    x_train, x_test, y_train, y_test = train_test_split(
-        x, y, test_size=0.25, stratify=y, random_state=0
-    )
-    from sklearn.linear_model import LogisticRegression
+    rows = np.arange(len(texts))
+    train, test = train_test_split(rows, test_size=0.25, stratify=y, random_state=0)
 
-    best_c, best = 1.0, -1.0
-    for c in (0.3, 1.0, 3.0, 10.0):
-        lr = LogisticRegression(C=c, max_iter=2000, class_weight="balanced")
-        score = cross_val_score(lr, x_train, y_train, cv=5, scoring="f1_macro").mean()
-        print(f"C={c}: cross-validated macro F1 {score:.3f}")
-        if score > best:
-            best_c, best = c, score
-    held = RegisterModel(c=best_c).fit(x_train, list(y_train))
-    predicted = np.array(held.classes_)[held.predict_proba(x_test).argmax(axis=1)]
-    report = classification_report(y_test, predicted, output_dict=True)
-    print(classification_report(y_test, predicted, digits=3))
+    def subset(idx: np.ndarray) -> tuple[list[str], np.ndarray, list[str]]:
+        return [texts[i] for i in idx], vectors[idx], [labels[i] for i in idx]
 
-    model = RegisterModel(c=best_c).fit(x, list(y))
+    held = RegisterModel().fit(*subset(train))
+    test_texts, test_vectors, test_labels = subset(test)
+    proba = held.predict_proba(test_texts, test_vectors)
+    predicted = [held.classes_[i] for i in proba.argmax(axis=1)]
+    report = classification_report(test_labels, predicted, output_dict=True)
+    print("held-out quarter:")
+    print(classification_report(test_labels, predicted, digits=3))
+
+    model = RegisterModel().fit(texts, vectors, labels)
     model.meta = {
         "trained_on": "fixtures/sentences/{legal,promo,news}.txt and article sentences of "
         "fixtures/corpus (the project's own writing)",
         "embedding": "all-MiniLM-L6-v2 int8 ONNX (models/minilm-l6-v2-int8.onnx)",
         "examples": {c: labels.count(c) for c in sorted(set(labels))},
-        "C": best_c,
+        "C": {"embedding": model.c_embedding, "ngram": model.c_ngram},
         "held_out_quarter": {
             c: {k: round(v, 3) for k, v in report[c].items() if k != "support"}
             for c in sorted(set(labels))

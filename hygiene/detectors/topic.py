@@ -22,7 +22,7 @@ from hygiene.detectors.cues import line_cues
 from hygiene.detectors.vectors import document_vectors
 from hygiene.embed import Embedder, models_dir, shared_embedder
 from hygiene.findings import Finding
-from hygiene.register import RegisterModel, features
+from hygiene.register import RegisterModel
 from hygiene.segment import Segmented
 
 if TYPE_CHECKING:
@@ -38,6 +38,11 @@ _STOP = frozenset(
     "than then they them what said says just only some such very other another because".split()
 )
 _WORD = re.compile(r"[a-z][a-z'-]{3,}")
+# Quoted or reported speech is the story talking about a text, not a pasted text.
+_REPORTED = re.compile(
+    r"[\"“”«»]|``|''|\b(?:said|says|told|according\s+to|wrote|added|asked|argued)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -134,22 +139,22 @@ class TopicDetector:
         texts = [seg.sentences[i].text for i in vecs.sentence_ids]
         words = [_content_words(t) for t in texts]
         shift = topic_shift(vecs.sentences.astype(np.float64), np.ones(len(texts)), words)
-        proba = self.register.predict_proba(features(texts, vecs.sentences))
+        proba = self.register.predict_proba(texts, vecs.sentences)
         legal = proba[:, self.register.classes_.index("legal")]
         promo = proba[:, self.register.classes_.index("promo")]
         per_paragraph = Counter(vecs.sentence_paragraph)
         scores = []
         for row, sent_index in enumerate(vecs.sentence_ids):
-            if (
-                per_paragraph[vecs.sentence_paragraph[row]] < 2
-                or len(texts[row].split()) < cal.min_words
-                or any(c.weight >= 0.5 for c in line_cues(texts[row]))
+            if len(texts[row].split()) < cal.min_words or any(
+                c.weight >= 0.5 for c in line_cues(texts[row])
             ):
-                continue  # a lone sentence is the paragraph rule's business; furniture is HY1xx
+                continue  # furniture is HY1xx's business
             rest = np.delete(np.arange(len(texts)), row)
             scores.append(
                 SentenceScore(
                     sent_index,
+                    per_paragraph[vecs.sentence_paragraph[row]] == 1,
+                    bool(_REPORTED.search(texts[row])),
                     float(shift[row]),
                     float(np.median(shift[rest])),
                     float(legal[row]),
@@ -182,21 +187,18 @@ class TopicDetector:
         cal = self.calibration
         findings: list[Finding] = []
         for sc in self.sentence_scores(seg):
+            fired = sentence_rules(sc, cal)
             reasons = []
-            if sc.shift > cal.sentence_topic:
+            if fired["sentence_topic"]:
                 reasons.append(
                     f"it stands apart from the rest of the document (topic shift "
                     f"{sc.shift:.2f} > {cal.sentence_topic:.2f})"
                 )
-            for name, p, background, threshold in (
-                ("legal", sc.legal, sc.legal_background, cal.legal),
-                ("promotional", sc.promo, sc.promo_background, cal.promo),
+            for rule, name, p, background in (
+                ("legal", "legal", sc.legal, sc.legal_background),
+                ("promo", "promotional", sc.promo, sc.promo_background),
             ):
-                if (
-                    p > threshold
-                    and background < cal.register_background
-                    and sc.shift > sc.shift_median
-                ):
+                if fired[rule]:
                     reasons.append(
                         f"{name} register {p:.2f} in a document otherwise at {background:.2f}"
                     )
@@ -226,9 +228,36 @@ class TopicDetector:
 @dataclass(frozen=True)
 class SentenceScore:
     index: int  # into seg.sentences
+    alone: bool  # the only sentence of its paragraph
+    reported: bool  # quoted or reported speech
     shift: float
     shift_median: float  # of the document's other sentences
     legal: float
     legal_background: float
     promo: float
     promo_background: float
+
+
+def sentence_rules(sc: SentenceScore, cal: Calibration) -> dict[str, bool]:
+    """Which HY203 rules a sentence meets.
+
+    Topic: it stands apart from the document, inside a paragraph of several
+    sentences (a lone sentence is a paragraph, HY201's business). Register:
+    legal or promotional language, more so than the rest of the document, in a
+    sentence that is also further from the document than its typical sentence,
+    and is not quoted or reported speech.
+    """
+
+    def register(p: float, background: float, threshold: float) -> bool:
+        return (
+            not sc.reported
+            and p > threshold
+            and background < cal.register_background
+            and sc.shift > sc.shift_median
+        )
+
+    return {
+        "sentence_topic": not sc.alone and sc.shift > cal.sentence_topic,
+        "legal": register(sc.legal, sc.legal_background, cal.legal),
+        "promo": register(sc.promo, sc.promo_background, cal.promo),
+    }
