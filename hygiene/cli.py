@@ -38,9 +38,11 @@ class Inputs:
     select: tuple[str, ...]
     ignore: tuple[str, ...]
     max_bytes: int
+    embedder: str
 
     def results(self) -> Iterator[FileResult | ReadError]:
         """Run the pipeline over the inputs, one document at a time."""
+        from hygiene.detectors import default_detectors
         from hygiene.pipeline import Pipeline
         from hygiene.read import DEFAULT_GLOBS, ReadOptions, iter_documents
 
@@ -49,7 +51,8 @@ class Inputs:
             self.globs or DEFAULT_GLOBS, self.text_field, self.id_field, self.max_bytes
         )
         docs: Iterator[Document | ReadError] = iter_documents(self.paths, opts)
-        return Pipeline(include=self.select, exclude=self.ignore).run(docs)
+        pipeline = Pipeline(default_detectors(self.embedder), self.select, self.ignore)
+        return pipeline.run(docs)
 
     def report(self) -> Report:
         from hygiene.report import Report
@@ -65,7 +68,16 @@ def input_options(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(**kwargs: Any) -> Any:
-        fields = ("paths", "globs", "text_field", "id_field", "select", "ignore", "max_bytes")
+        fields = (
+            "paths",
+            "globs",
+            "text_field",
+            "id_field",
+            "select",
+            "ignore",
+            "max_bytes",
+            "embedder",
+        )
         inputs = Inputs(**{name: kwargs.pop(name) for name in fields})
         return func(inputs=inputs, **kwargs)
 
@@ -99,6 +111,14 @@ def input_options(func: F) -> F:
             default=20 * 1024 * 1024,
             show_default=True,
             help="Larger inputs are reported as errors, not read.",
+        ),
+        click.option(
+            "--embedder",
+            type=click.Choice(["onnx", "sentence-transformers", "none"]),
+            default="onnx",
+            show_default=True,
+            help="Embedding backend of the off-topic rules (HY201, HY203): the fast int8 "
+            "ONNX model, the sentence-transformers reference, or none to skip those rules.",
         ),
     ]
     command: Callable[..., Any] = wrapper

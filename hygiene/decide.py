@@ -21,15 +21,16 @@ _PRIORITY = {
 }
 
 
+def selected(code: str, include: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> bool:
+    """Whether rule selectors (full codes or prefixes) allow a rule."""
+    return (not include or matches(code, include)) and not matches(code, exclude)
+
+
 def select(
     findings: Iterable[Finding], include: tuple[str, ...] = (), exclude: tuple[str, ...] = ()
 ) -> list[Finding]:
-    """Findings allowed by rule selectors (full codes or prefixes)."""
-    return [
-        f
-        for f in findings
-        if (not include or matches(f.code, include)) and not matches(f.code, exclude)
-    ]
+    """Findings allowed by rule selectors."""
+    return [f for f in findings if selected(f.code, include, exclude)]
 
 
 def resolve(findings: Iterable[Finding]) -> list[Finding]:

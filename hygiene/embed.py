@@ -27,6 +27,7 @@ MODEL_NAME = "all-MiniLM-L6-v2"
 ONNX_FILE = "minilm-l6-v2-int8.onnx"
 MAX_TOKENS = 256  # the model's max_seq_length
 DIM = 384
+BACKENDS = ("onnx", "sentence-transformers")
 
 
 class Embedder(Protocol):
@@ -155,9 +156,21 @@ class CachedEmbedder:
         return np.stack([self._cache[k] for k in keys])
 
 
+class LazyEmbedder:
+    """Names a backend; the shared model behind it loads on the first embed."""
+
+    def __init__(self, backend: str = "onnx") -> None:
+        if backend not in BACKENDS:
+            raise ValueError(f"unknown embedding backend {backend!r}; choose from {BACKENDS}")
+        self.backend = backend
+        self.name = backend
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        return shared_embedder(self.backend).embed(texts)
+
+
 _SHARED: dict[str, Embedder] = {}
 _LOCK = threading.Lock()
-BACKENDS = ("onnx", "sentence-transformers")
 
 
 def shared_embedder(backend: str = "onnx") -> Embedder:

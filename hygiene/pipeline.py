@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from hygiene.decide import resolve, select
+from hygiene.decide import resolve, select, selected
 from hygiene.detectors import Detector, default_detectors
 from hygiene.document import Document
 from hygiene.findings import Finding
@@ -35,6 +35,14 @@ class Pipeline:
     detectors: Sequence[Detector] = field(default_factory=default_detectors)
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        # A detector none of whose rules is selected is not run (nor its model loaded).
+        self.detectors = [
+            d
+            for d in self.detectors
+            if any(selected(code, self.include, self.exclude) for code in d.codes)
+        ]
 
     def analyze(self, doc: Document) -> FileResult:
         seg = segment(doc)

@@ -328,5 +328,9 @@ def test_large_and_pathological_input_keeps_the_span_contract() -> None:
 
 def test_full_width_terminals_end_sentences_without_a_space() -> None:
     text = "東京で会議が開かれた。参加者は多かった。 The meeting ended at noon."
-    assert sents(text) == ["東京で会議が開かれた。", "参加者は多かった。", "The meeting ended at noon."]
+    assert sents(text) == [
+        "東京で会議が開かれた。",
+        "参加者は多かった。",
+        "The meeting ended at noon.",
+    ]
     check_spans(text, split_sentences(text))

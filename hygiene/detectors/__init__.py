@@ -38,16 +38,28 @@ def finding_for(code: str, segment: Segment, score: float, message: str) -> Find
     )
 
 
-def default_detectors() -> list[Detector]:
-    """The detectors a plain run uses, cheapest first."""
+EMBEDDERS = ("onnx", "sentence-transformers", "none")
+
+
+def default_detectors(embedder: str = "onnx") -> list[Detector]:
+    """The detectors a plain run uses, cheapest first.
+
+    ``embedder`` picks the embedding backend of the topic detector: the fast
+    int8 ONNX path, the sentence-transformers reference, or ``none`` to skip
+    the detectors that need embeddings.
+    """
     from hygiene.detectors.furniture import FurnitureDetector
     from hygiene.detectors.repeated import RepeatedParagraphDetector
     from hygiene.detectors.tail import RelatedTailDetector
-    from hygiene.detectors.topic import TopicDetector
 
-    return [
+    detectors: list[Detector] = [
         RepeatedParagraphDetector(),
         FurnitureDetector(),
         RelatedTailDetector(),
-        TopicDetector(),
     ]
+    if embedder != "none":
+        from hygiene.detectors.topic import TopicDetector
+        from hygiene.embed import LazyEmbedder
+
+        detectors.append(TopicDetector(embedder=LazyEmbedder(embedder)))
+    return detectors
