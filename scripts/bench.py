@@ -1,0 +1,105 @@
+"""Reproduce the benchmark figures: quality on every bench, and speed.
+
+    .venv/bin/python scripts/bench.py [--bench ../shared/bench] [--only seeds,speed]
+
+Each quality figure is `hygiene report --format json` on a bench folder, scored
+by the bench's own scorer (score_findings.py); the scorer's last line is
+printed. Speed is the whole `hygiene report` process on the first 2,000 files
+of neardup/docs, once with the int8 ONNX embedder and once with the
+sentence-transformers reference, in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HYGIENE = [sys.executable, "-m", "hygiene"]
+
+QUALITY = [
+    ("seeds", "seeds", []),
+    ("boilerplate-extracted", "boilerplate-extracted", []),
+    ("boilerplate", "boilerplate", []),
+    ("intrusion-news", "intrusion-news", []),
+    ("intrusion-news, off-topic rules only", "intrusion-news", ["--select", "HY2"]),
+    ("intrusion", "intrusion", ["--select", "HY2"]),
+]
+
+
+def score(bench: Path, folder: str, extra: list[str]) -> str:
+    files = sorted(str(p) for p in (bench / folder).glob("*.txt"))
+    with tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "report.json"
+        subprocess.run(
+            [*HYGIENE, "report", "--format", "json", "-o", str(report), *extra, *files],
+            check=False,
+            cwd=ROOT,
+        )
+        out = subprocess.run(
+            [sys.executable, str(bench / "score_findings.py"), str(bench / folder), str(report)],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout
+    lines = out.strip().splitlines()
+    keep = [line for line in lines if line.startswith(("recall", "documents flagged"))]
+    return "\n    ".join([lines[-1] if lines else "(no output)", *keep])
+
+
+def speed(bench: Path, n: int) -> None:
+    docs = sorted((bench / "neardup" / "docs").glob("*.txt"))[:n]
+    with tempfile.TemporaryDirectory() as tmp:
+        listing = Path(tmp) / "files"
+        listing.mkdir()
+        for doc in docs:  # a folder of links: one argument instead of 2,000
+            os.symlink(doc, listing / doc.name)
+        for backend in ("none", "onnx", "sentence-transformers"):
+            started = time.perf_counter()
+            subprocess.run(
+                [
+                    *HYGIENE,
+                    "report",
+                    "--format",
+                    "json",
+                    "-o",
+                    os.devnull,
+                    "--embedder",
+                    backend,
+                    str(listing),
+                ],
+                check=True,
+                cwd=ROOT,
+            )
+            seconds = time.perf_counter() - started
+            print(
+                f"  embedder {backend:<22} {len(docs)} articles in {seconds:6.1f} s "
+                f"= {len(docs) / seconds:6.1f} articles/s"
+            )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bench", type=Path, default=ROOT.parent / "shared" / "bench")
+    parser.add_argument("--only", default="", help="comma-separated: bench names and/or speed")
+    parser.add_argument("--speed-docs", type=int, default=2000)
+    args = parser.parse_args()
+    only = {x.strip() for x in args.only.split(",") if x.strip()}
+    print(f"cores: {os.cpu_count()}")
+    for name, folder, extra in QUALITY:
+        if only and folder not in only and name not in only:
+            continue
+        print(f"{name}:\n    {score(args.bench, folder, extra)}", flush=True)
+    if not only or "speed" in only:
+        print("speed, hygiene report on neardup/docs (whole process):")
+        speed(args.bench, args.speed_docs)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
