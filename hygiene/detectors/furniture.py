@@ -117,6 +117,18 @@ class HeuristicLineModel:
 VERDICTS = "furniture-verdicts"
 
 
+def default_line_model() -> LineModel:
+    """The heuristic cues joined by the learned line model (the cues alone if the
+    model file is absent)."""
+    from hygiene.detectors.linemodel import MODEL_FILE, JointLineModel, LearnedLineModel
+    from hygiene.embed import models_dir
+
+    path = models_dir() / MODEL_FILE
+    if not path.exists():
+        return HeuristicLineModel()
+    return JointLineModel(LearnedLineModel.load(path))
+
+
 def furniture_flags(seg: Segmented) -> list[Verdict | None]:
     """Per paragraph, its furniture verdict when it is furniture, else None.
 
@@ -125,7 +137,7 @@ def furniture_flags(seg: Segmented) -> list[Verdict | None]:
     """
     cached = seg.derived.get(VERDICTS)
     if not isinstance(cached, _Verdicts):
-        model = HeuristicLineModel()
+        model = default_line_model()
         cached = _Verdicts(model.predict(contexts(seg)), model.threshold)
         seg.derived[VERDICTS] = cached
     return [v if v.score >= cached.threshold else None for v in cached.verdicts]
@@ -142,7 +154,7 @@ class FurnitureDetector:
     codes: tuple[str, ...] = tuple(f"HY10{i}" for i in range(1, 9))
 
     def __init__(self, model: LineModel | None = None) -> None:
-        self.model: LineModel = model or HeuristicLineModel()
+        self.model: LineModel = model or default_line_model()
 
     def detect(self, seg: Segmented) -> list[Finding]:
         verdicts = self.model.predict(contexts(seg))

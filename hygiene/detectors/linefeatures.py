@@ -66,20 +66,32 @@ FEATURES: tuple[str, ...] = (
 )
 
 
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def word_count(text: str) -> int:
+    """Words, counting two CJK characters as one (those scripts do not space words)."""
+    return len(text.split()) + len(_CJK.findall(text)) // 2
+
+
 def _own(text: str) -> tuple[list[float], float]:
     """The line's own shape features, and its strongest cue."""
     shape = LineShape.of(text)
     words = shape.words
     n = max(len(words), 1)
+    n_words = word_count(shape.text)
     cues = {c: 0.0 for c in CUE_CODES}
     for cue in line_cues(text):
         cues[cue.code] = max(cues[cue.code], cue.weight)
     stop = sum(w.lower() in _STOP for w in words) / n
-    prose = float(len(words) >= 8 and stop >= 0.15 and shape.terminal)
+    # Sentence-shaped and long enough; the stopword share is a feature, not a
+    # condition, so that prose in other languages still counts as prose.
+    terminal = shape.terminal or shape.text.endswith(("。", "！", "？"))
+    prose = float(n_words >= 8 and terminal)
     own = [
-        math.log1p(len(words)),
+        math.log1p(n_words),
         math.log1p(len(shape.text)),
-        float(shape.terminal),
+        float(terminal),
         float(shape.text.endswith(":")),
         float(shape.text[:1].isupper()),
         float(shape.text[:1].isdigit()),
@@ -117,7 +129,7 @@ def line_features(lines: Sequence[LineContext]) -> npt.NDArray[np.float64]:
     own = [_own(line.text) for line in lines]
     n = len(lines)
     prose = [row[len(CUE_CODES) + OWN.index("prose")] for row, _ in own]
-    words = [len(line.text.split()) for line in lines]
+    words = [word_count(line.text) for line in lines]
     lo, hi = main_block(prose, words) if n else (0, -1)
     share = sum(prose) / n if n else 0.0
     rows = []

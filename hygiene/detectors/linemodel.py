@@ -24,7 +24,7 @@ MODEL_FILE = "line-model.json"
 class LearnedLineModel:
     """scikit-learn style: ``fit(X, y)``, ``predict_proba(X)``; ``predict`` gives verdicts."""
 
-    def __init__(self, threshold: float = 0.5) -> None:
+    def __init__(self, threshold: float = 0.9) -> None:
         self.threshold = threshold
         self.mean: Any = None
         self.scale: Any = None
@@ -104,17 +104,15 @@ class JointLineModel:
     def __init__(self, learned: LearnedLineModel | None = None) -> None:
         self.heuristic = HeuristicLineModel()
         self.learned = learned or LearnedLineModel.load()
-        self.threshold = 0.5
+        self.threshold = 0.5  # verdicts below both models' thresholds are scored under it
 
     def predict(self, lines: Sequence[LineContext]) -> list[Verdict]:
         out = []
-        for h, m in zip(
-            self.heuristic.predict(lines), self.learned.predict(lines), strict=True
-        ):
+        for h, m in zip(self.heuristic.predict(lines), self.learned.predict(lines), strict=True):
             if h.score >= self.heuristic.threshold:
                 out.append(h)
             elif m.score >= self.learned.threshold:
-                out.append(Verdict(0.5 + (m.score - self.learned.threshold) / 2, m.code, m.reason))
+                out.append(m)
             else:
                 out.append(Verdict(min(h.score, 0.49), h.code, h.reason))
         return out
