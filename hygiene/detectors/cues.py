@@ -100,9 +100,9 @@ _DATE_TOKEN = _rx(
         |\b\d{{1,2}}:\d{{2}}(?::\d{{2}})?\s*(?:[ap]\.?m\.?)?
         |\b\d{{4}}-\d{{2}}-\d{{2}}T\d{{2}}:\d{{2}}(?::\d{{2}})?(?:\.\d+)?(?:Z|[+-]\d{{2}}:?\d{{2}})?
         |\b\d{{1,4}}[/.-]\d{{1,2}}[/.-]\d{{1,4}}\b
-        |\b\d{{1,2}}\s?[hdw]\b
         |\b\d+\s*(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?
                   |mos?|months?|y|yrs?|years?)\s+ago\b
+        |\b\d{{1,2}}\s?[hdw]\b
         |\b(?:just\s+now|yesterday|today|an?\s+(?:minute|hour|day|week|month|year)\s+ago)\b
         |\b(?:{_TIME_LABEL})\b)"""
 )
@@ -110,7 +110,7 @@ _LABEL_TOKEN = _rx(rf"\b(?:{_TIME_LABEL})\b|\bago\b|\bjust\s+now\b")
 # What may stand around dates on a timestamp line once the date parts are gone.
 _DATE_FILLER = _rx(
     r"""^(?:\d{1,4}(?:st|nd|rd|th)?|[ap]\.?m\.?|on|at|as\s+of|by|the|of|and|
-        [A-Z]{2,4}|[,|·•:;/()\[\].–—-]|\s)*$"""
+        [A-Z]{2,4}|[,|·•:;/()\[\].–—@-]|\s)*$"""
 )
 
 
@@ -377,10 +377,52 @@ _COMMENTS = _rx(
 )
 
 
+# "Posted by: Dana | Jan 13, 2008 9:21 AM", "Dana on January 2, 2008 at 09:36": a
+# commenter's name with the time of the comment.
+_SIGNATURE = _rx(
+    r"""^(?:posted|submitted|written|comment(?:ed)?)\s+by:?\s+\S.{0,60}$
+        |^(?:by\s+|\#\d+\s+[—–-]\s+)?\S.{0,40}\s+(?:on|at|@|[—–|]|says?:?)\s+\S.{0,60}$"""
+)
+# The comment form around a thread: its fields, rules and captcha.
+_COMMENT_FORM = _rx(
+    r"""\bwill\s+not\s+be\s+(?:published|displayed|shared)\b|\bcharacter\s+count\b
+        |\bcharacters?\s+(?:left|remaining)\b|\brequired\s+fields?\s+are\s+marked\b
+        |\bsave\s+my\s+name,?\s+email\b|\bnotify\s+me\s+of\s+(?:new|follow-up)\b
+        |\btype\s+(?:in\s+)?the\s+(?:code|characters|words)\b|\bcaptcha\b
+        |\bregistered\s+(?:member|user)s?\b.{0,40}\b(?:comment|post)
+        |\bmust\s+be\s+(?:logged|signed)\s+in\b
+        |\bcomments?\s+(?:policy|guidelines|moderat\w+)\b|\bno\s+comments\s+(?:for|on)\s+this\b"""
+)
+
+
 def comment_cues(shape: LineShape) -> list[Cue]:
     if shape.n_words <= 12 and _COMMENTS.search(shape.text):
         return [Cue("HY106", 0.9, "comment section text")]
+    if shape.n_words <= 16 and _SIGNATURE.match(shape.text) and _is_signature(shape.text):
+        return [Cue("HY106", 0.85, "a comment's signature: who posted it and when")]
+    if shape.n_words <= 30 and _COMMENT_FORM.search(shape.text):
+        return [Cue("HY106", 0.85, "comment form text")]
     return []
+
+
+_FULL_DATE = _rx(rf"\b(?:{_MONTHS})\b\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}")
+
+
+_POSTED_BY = _rx(r"^(?:posted|submitted|written|comment(?:ed)?)\s+by:?\s+\S+(?:\s+of\s+\S+)?")
+_SIGNATURE_PARTS = re.compile(r"\s+(?:[|·•–—-]|@|at|on)\s+", re.IGNORECASE)
+
+
+def _is_signature(text: str) -> bool:
+    """A name with the time of posting: one part is a timestamp, or a full date and a time;
+    the other parts are short, and no sentence ends the line."""
+    parts = _SIGNATURE_PARTS.split(_POSTED_BY.sub("", text))
+    if text.endswith(".") and not re.search(r"[ap]\.m\.$", text, re.IGNORECASE):
+        return False
+    if any(len(p.split()) > 6 for p in parts if not _is_timestamp(p)):
+        return False
+    if any(_is_timestamp(part) for part in parts):
+        return True
+    return bool(_FULL_DATE.search(text)) and bool(re.search(r"\d{1,2}:\d{2}", text))
 
 
 # --- tags and topics --------------------------------------------------------
@@ -442,7 +484,18 @@ _COOKIES = _rx(
 )
 
 
+_LIST_SEPARATOR = re.compile(r"\s+[|•·]\s+|\s+[|•·]|[|•·]\s+")
+
+
+def _is_menu(text: str) -> bool:
+    """Three or more short items joined by | • or ·: a menu or a share bar."""
+    items = [i for i in _LIST_SEPARATOR.split(text) if i.strip()]
+    return len(items) >= 3 and all(len(i.split()) <= 4 for i in items)
+
+
 def navigation_cues(shape: LineShape) -> list[Cue]:
+    if _is_menu(shape.text) and not shape.terminal:
+        return [Cue("HY108", 0.85, "a menu of links")]
     label = shape.text.strip("-–—•|* ")
     if shape.n_words <= 8 and _NAV.match(label):
         return [Cue("HY108", 0.85, "a navigation or section label")]

@@ -1,10 +1,15 @@
-"""HY202: a related-articles tail glued after the story, flagged as one region.
+"""Regions after the story: a related-articles tail (HY202), a comment thread (HY106).
 
 Such a tail has a shape: a header ("Related Articles", "More from ...", "You
 may also like"), then units of other stories, each a headline and usually a
 lede, often with an outlet name and a publication time ("29 minutes ago").
 The region is recognised by that rhythm, not by topic: a related story on the
 same subject belongs to the tail just the same.
+
+A comment thread is recognised the same way: a comments header ("12 comments",
+"Reader comments") or the first commenter's signature ("Posted by: Dana | Jan
+13, 2008 9:21 AM"), then comment bodies and more signatures to the end of the
+page; comment bodies are prose, so only the structure tells them apart.
 """
 
 from __future__ import annotations
@@ -15,7 +20,8 @@ from enum import Enum
 
 from hygiene.detectors.cues import LineShape
 from hygiene.detectors.furniture import Verdict, furniture_flags
-from hygiene.findings import Category, Finding, Span
+from hygiene.findings import Finding, Span
+from hygiene.rules import RULES
 from hygiene.segment import Segmented
 
 _HEADER = re.compile(
@@ -139,16 +145,64 @@ def _parse_units(
     return Region(start, end, stories, None)
 
 
+def _is_signature(flag: Verdict | None) -> bool:
+    return flag is not None and flag.code == "HY106" and "signature" in flag.reason
+
+
+def find_comment_thread(rs: list[Role], flags: list[Verdict | None]) -> Region | None:
+    """From a comments header or the first signature to the last comment."""
+    prose_before = 0
+    for i, role in enumerate(rs):
+        flag = flags[i]
+        if role is Role.PROSE:
+            prose_before += 1
+            continue
+        if prose_before < 2 or flag is None or flag.code != "HY106":
+            continue
+        signatures = sum(_is_signature(f) for f in flags[i:])
+        if signatures < (1 if not _is_signature(flag) else 2):
+            continue
+        end = max(
+            j
+            for j in range(i, len(rs))
+            if rs[j] in (Role.PROSE, Role.HEADLINE) or _is_signature(flags[j])
+        )
+        if end > i:
+            return Region(i, end, signatures, "comments")
+    return None
+
+
 class RelatedTailDetector:
     name = "related-tail"
-    codes: tuple[str, ...] = ("HY202",)
+    codes: tuple[str, ...] = ("HY202", "HY106")
 
     def detect(self, seg: Segmented) -> list[Finding]:
-        paras = seg.paragraphs
         flags = furniture_flags(seg)
-        region = find_tail(roles([p.text for p in paras], flags), flags)
+        rs = roles([p.text for p in seg.paragraphs], flags)
+        found = []
+        thread = find_comment_thread(rs, flags)
+        if thread is not None:
+            found.append(self._thread_finding(seg, thread))
+        tail = self._tail(seg, rs, flags)
+        if tail is not None:
+            found.append(tail)
+        return found
+
+    @staticmethod
+    def _thread_finding(seg: Segmented, region: Region) -> Finding:
+        first, last = seg.paragraphs[region.start], seg.paragraphs[region.end]
+        plural = "s" if region.stories != 1 else ""
+        message = (
+            f"comment thread: {region.stories} commenter signature{plural}, "
+            f"lines {first.line}-{last.end_line}"
+        )
+        return _region_finding("HY106", first.start, last.end, seg, 0.9, message)
+
+    def _tail(self, seg: Segmented, rs: list[Role], flags: list[Verdict | None]) -> Finding | None:
+        paras = seg.paragraphs
+        region = find_tail(rs, flags)
         if region is None:
-            return []
+            return None
         first, last = paras[region.start], paras[region.end]
         if region.header == "header":
             how = f"after the header '{LineShape.of(first.text).text}'"
@@ -161,17 +215,23 @@ class RelatedTailDetector:
             f"related-articles tail: {region.stories} other stor{plural} {how}, "
             f"lines {first.line}-{last.end_line}"
         )
-        return [
-            Finding(
-                code="HY202",
-                category=Category.OFFTOPIC,
-                start=first.start,
-                end=last.end,
-                line=first.line,
-                column=first.column,
-                end_line=last.end_line,
-                score=score,
-                message=message,
-                fix=Span(first.start, last.end),
-            )
-        ]
+        return _region_finding("HY202", first.start, last.end, seg, score, message)
+
+
+def _region_finding(
+    code: str, start: int, end: int, seg: Segmented, score: float, message: str
+) -> Finding:
+    line, column = seg.position(start)
+    end_line, _ = seg.position(max(start, end - 1))
+    return Finding(
+        code=code,
+        category=RULES[code].category,
+        start=start,
+        end=end,
+        line=line,
+        column=column,
+        end_line=end_line,
+        score=score,
+        message=message,
+        fix=Span(start, end),
+    )
