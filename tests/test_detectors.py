@@ -73,6 +73,8 @@ FURNITURE = {
         "Published 14 Feb 2024",
         "29 minutes ago",
         "Posted 3 days ago",
+        "3h ago",
+        "Harbor Times · 5d ago",
         "Riverside Post — 5 hours ago",
         "Last updated on Tuesday, 4 March 2025 at 09:15 GMT",
         "Published: March 3, 2025 at 3:41 p.m. ET",

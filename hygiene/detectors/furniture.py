@@ -39,6 +39,7 @@ class Verdict:
     score: float  # probability-like, 0..1
     code: str  # the HY1xx rule it falls under
     reason: str
+    learned: bool = False  # from the learned line model's place-on-the-page evidence alone
 
 
 class LineModel(Protocol):

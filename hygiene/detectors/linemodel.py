@@ -62,7 +62,9 @@ class LearnedLineModel:
             contributions = (row - self.mean) / self.scale * self.coef
             top = [FEATURES[i] for i in contributions.argsort()[::-1][:2]]
             reason = f"the line model scores it {p:.2f} as page furniture ({', '.join(top)})"
-            verdicts.append(Verdict(float(p), code if strength > 0 else "HY108", reason))
+            verdicts.append(
+                Verdict(float(p), code if strength > 0 else "HY108", reason, learned=True)
+            )
         return verdicts
 
     def save(self, path: Path) -> None:

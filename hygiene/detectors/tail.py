@@ -63,7 +63,9 @@ def roles(texts: list[str], flags: list[Verdict | None]) -> list[Role]:
         shape = LineShape.of(text)
         if _HEADER.match(shape.text):
             out.append(Role.HEADER)
-        elif flag is not None:
+        elif flag is not None and not flag.learned:
+            # Only cue-backed furniture: the line model's position evidence would also
+            # claim the headlines of a tail, which are what the tail is made of.
             out.append(Role.FURNITURE)
         elif shape.n_words <= 4 and not shape.terminal and len(shape.text) <= 40:
             out.append(Role.LABEL)
@@ -133,11 +135,14 @@ def _parse_units(
             break  # running text without a headline: the story goes on
         if need_furniture and not unit_furniture:
             break
-        # A headline, then at most one lede paragraph.
+        # A headline, then at most one lede paragraph, perhaps after a time or outlet line.
         stories += 1
         end = i
-        if i + 1 < len(rs) and rs[i + 1] is Role.PROSE:
-            end = i + 1
+        after = i + 1
+        while after < len(rs) and rs[after] in (Role.FURNITURE, Role.LABEL):
+            after += 1
+        if after < len(rs) and rs[after] is Role.PROSE:
+            end = after
         i = end + 1
         unit_furniture = False
     if stories == 0:
