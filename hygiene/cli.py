@@ -7,6 +7,7 @@ commands that need them, so `hygiene --help` stays instant.
 from __future__ import annotations
 
 import functools
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from hygiene import __version__
 
 if TYPE_CHECKING:
     from hygiene.document import Document
+    from hygiene.neardup import NearDupOptions
     from hygiene.pipeline import FileResult
     from hygiene.read import ReadError
     from hygiene.report import Report
@@ -48,19 +50,82 @@ class Inputs:
 
         _check_selectors(self.select + self.ignore)
         opts = ReadOptions(
-            self.globs or DEFAULT_GLOBS, self.text_field, self.id_field, self.max_bytes
+            globs=self.globs or DEFAULT_GLOBS,
+            text_field=self.text_field,
+            id_field=self.id_field,
+            max_bytes=self.max_bytes,
         )
         docs: Iterator[Document | ReadError] = iter_documents(self.paths, opts)
         pipeline = Pipeline(default_detectors(self.embedder), self.select, self.ignore)
         return pipeline.run(docs)
 
-    def report(self) -> Report:
+    def report(self, keep: str = "first-path", index: str | None = "auto") -> Report:
+        """Every document through the pipeline, then the corpus stage over all of them,
+        then the comparison with the archive index (``auto``: the nearest one above
+        the first input; None: none)."""
+        from hygiene.corpus import CorpusOptions, apply_corpus_stage
+        from hygiene.decide import selected
+        from hygiene.neardup import NearDupOptions
         from hygiene.report import Report
 
         report = Report()
         for item in self.results():
             report.add(item)
+        neardup = NearDupOptions(keep=keep)
+        options = CorpusOptions(neardup, include=self.select, exclude=self.ignore)
+        report.files, clusters = apply_corpus_stage(report.files, options)
+        ids = {r.doc.id: r.doc.id for r in report.files}
+        report.clusters = [c.to_json(ids) for c in clusters]
+        if any(selected(code, self.select, self.ignore) for code in ("HY311", "HY109")):
+            report.files = _with_index(report.files, self.paths, index, neardup)
         return report
+
+
+def _with_index(
+    results: list[FileResult], paths: Sequence[str], index: str | None, options: NearDupOptions
+) -> list[FileResult]:
+    """Compare with the archive index if there is one; a problem with it is said, not fatal."""
+    from pathlib import Path
+
+    from hygiene.index import ArchiveIndex, IndexMismatch, compare_with_index, find_index
+
+    if index is None or not paths:
+        return results
+    location = find_index(Path(paths[0])) if index == "auto" else Path(index)
+    if location is None:
+        return results
+    try:
+        archive = ArchiveIndex(location, options)
+    except (IndexMismatch, FileNotFoundError, sqlite3.Error) as exc:
+        click.echo(f"hygiene: warning: archive index not used: {exc}", err=True)
+        return results
+    try:
+        return compare_with_index(results, archive, location.parent.parent)
+    finally:
+        archive.close()
+
+
+def keep_option(func: F) -> F:
+    """The near-duplicate keep policy, for commands that see the whole corpus."""
+    option = click.option(
+        "--keep",
+        type=click.Choice(["first-path", "longest", "earliest"]),
+        default="first-path",
+        show_default=True,
+        help="Which member of a near-duplicate cluster stays unflagged (HY311 on the "
+        "others): the first by path, the longest, or the earliest (JSONL date field, "
+        "else file time).",
+    )
+    index = click.option(
+        "--index",
+        "index",
+        default="auto",
+        show_default=True,
+        metavar="PATH|auto|none",
+        help="Archive index to compare with (see 'hygiene index'): auto finds "
+        ".hygiene/index.sqlite at or above the first input.",
+    )
+    return index(option(func))
 
 
 def input_options(func: F) -> F:
@@ -166,6 +231,7 @@ def cli() -> None:
 
 @cli.command()
 @input_options
+@keep_option
 @click.option(
     "--format",
     "fmt",
@@ -182,11 +248,7 @@ def cli() -> None:
     default="-",
     help="Write the report here instead of stdout.",
 )
-def report(
-    inputs: Inputs,
-    fmt: str,
-    output: str,
-) -> None:
+def report(inputs: Inputs, keep: str, index: str, fmt: str, output: str) -> None:
     """Report findings per file and a corpus summary.
 
     \b
@@ -197,7 +259,7 @@ def report(
     """
     from hygiene.render import render
 
-    rep = inputs.report()
+    rep = inputs.report(keep, None if index == "none" else index)
     _print_errors(rep)
     to_terminal = output == "-" and sys.stdout.isatty()
     text = render(rep, fmt, color=to_terminal)
@@ -207,7 +269,8 @@ def report(
 
 @cli.command()
 @input_options
-def check(inputs: Inputs) -> None:
+@keep_option
+def check(inputs: Inputs, keep: str, index: str) -> None:
     """Lint files: one 'path:line:col: CODE message' line per finding.
 
     \b
@@ -217,7 +280,7 @@ def check(inputs: Inputs) -> None:
     """
     from hygiene.render.text import concise_line
 
-    rep = inputs.report()
+    rep = inputs.report(keep, None if index == "none" else index)
     for result in rep.files:
         for f in result.findings:
             click.echo(concise_line(result.doc, f))
@@ -274,6 +337,53 @@ def clean(inputs: Inputs, out_dir: str) -> None:
         err=True,
     )
     sys.exit(EXIT_ERROR if failed else EXIT_OK)
+
+
+@cli.group()
+def index() -> None:
+    """Keep a near-duplicate index of an archive in ARCHIVE/.hygiene/index.sqlite.
+
+    With an index, 'hygiene check' compares the files it is given with the whole
+    archive (HY311 near-duplicates, HY109 paragraphs repeated across the archive)
+    at a cost that grows with the files checked, not with the archive. Add
+    '.hygiene/' to the archive's .gitignore.
+    """
+
+
+def _sync(archive: str, rebuild: bool) -> None:
+    from pathlib import Path
+
+    from hygiene.index import IndexMismatch, index_path, sync
+
+    root = Path(archive)
+    if not root.is_dir():
+        raise click.BadParameter(f"{archive} is not a folder", param_hint="ARCHIVE")
+    try:
+        stats, errors = sync(root, rebuild=rebuild)
+    except IndexMismatch as exc:
+        raise click.UsageError(str(exc)) from exc
+    for line in errors:
+        click.echo(f"hygiene: error: {line}", err=True)
+    click.echo(
+        f"{index_path(root)}: {stats.added} added, {stats.updated} updated, "
+        f"{stats.removed} removed, {stats.unchanged} unchanged, {stats.errors} unreadable"
+    )
+    sys.exit(EXIT_ERROR if errors else EXIT_OK)
+
+
+@index.command("build")
+@click.argument("archive", type=click.Path(exists=True, file_okay=False))
+@click.option("--force", is_flag=True, help="Start from scratch, discarding an existing index.")
+def index_build(archive: str, force: bool) -> None:
+    """Index every article under ARCHIVE (an existing index is brought up to date)."""
+    _sync(archive, rebuild=force)
+
+
+@index.command("update")
+@click.argument("archive", type=click.Path(exists=True, file_okay=False))
+def index_update(archive: str) -> None:
+    """Add new, re-index changed and drop deleted articles, without a rebuild."""
+    _sync(archive, rebuild=False)
 
 
 @cli.command()

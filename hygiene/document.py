@@ -26,6 +26,9 @@ class Document:
     # For JSONL input: the 1-based line of the record in its file, and the record
     # itself so that a cleaned copy keeps its other fields.
     record_line: int | None = None
+    # When the text was published or stored (ISO 8601): a JSONL record's date
+    # field, else the file's modification time. Used by --keep earliest.
+    date: str | None = None
     record: dict[str, object] | None = None
 
 

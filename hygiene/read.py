@@ -12,7 +12,8 @@ import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -46,6 +47,7 @@ class ReadOptions:
     globs: tuple[str, ...] = DEFAULT_GLOBS
     text_field: str = "text"
     id_field: str = "id"
+    date_field: str = "date"
     max_bytes: int = DEFAULT_MAX_BYTES
 
 
@@ -90,7 +92,11 @@ def _read_file(path: Path, relpath: str, opts: ReadOptions) -> Iterator[Document
             yield ReadError(shown, f"file too large: {size} bytes (limit {opts.max_bytes})")
             return
         with path.open("rb") as fh:
-            yield from _read_stream(fh, shown, relpath, opts)
+            stamp = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).isoformat()
+            for item in _read_stream(fh, shown, relpath, opts):
+                if isinstance(item, Document) and item.date is None:
+                    item = replace(item, date=stamp)
+                yield item
     except IsADirectoryError:
         yield ReadError(shown, "is a directory")
     except PermissionError:
@@ -172,7 +178,9 @@ def _parse_jsonl(
             yield ReadError(where, f"duplicate record id {doc_id!r} in {shown}")
             continue
         seen.add(doc_id)
+        date = record.get(opts.date_field)
         yield Document(
+            date=str(date) if isinstance(date, str | int | float) else None,
             id=f"{shown}#{doc_id}",
             path=shown,
             text=text,

@@ -99,6 +99,17 @@ RULES: dict[str, Rule] = {
             "furniture.",
         ),
         Rule(
+            "HY109",
+            "repeated-across-documents",
+            _B,
+            "Paragraph repeated across many documents of the corpus",
+            "A paragraph that recurs word for word (after normalising case, spacing and "
+            "punctuation) in many unrelated documents of the same corpus: outlet "
+            "sign-offs, disclaimers, calls to action. Copies inside one near-duplicate "
+            "cluster count once, so a reprinted story's lead is not boilerplate. Needs the "
+            "whole corpus (hygiene report / check over a folder, or the archive index).",
+        ),
+        Rule(
             "HY201",
             "offtopic-paragraph",
             _O,
@@ -139,6 +150,18 @@ RULES: dict[str, Rule] = {
             "The same paragraph (after normalising case, spacing and quotes) occurs "
             "earlier in the file: a doubled headline or a caption scraped twice. The "
             "first copy stays; later copies are flagged.",
+        ),
+        Rule(
+            "HY311",
+            "near-duplicate",
+            Category.NEAR_DUPLICATE,
+            "Near-duplicate of another document (reprint, wire copy, light edit)",
+            "The document is the same story as another one: MinHash over character "
+            "5-grams of its story text (furniture left out) finds it, and the pair is "
+            "verified by estimated Jaccard similarity or, for a copy abridged to the "
+            "lead, by containment in the longer text. Every member of a cluster but the "
+            "one kept (--keep first-path, longest or earliest) gets this finding.",
+            fixable=False,
         ),
     )
 }

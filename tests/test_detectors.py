@@ -448,3 +448,38 @@ def test_corpus_against_gold_labels() -> None:
     # Every related-article story in a tail is found, and the injected legal sentence.
     assert recall("offtopic") == 1.0
     assert outcome["offtopic sentence", True] >= 1
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Posted by: Dana Reyes | Jan 13, 2008 9:21:52 AM",
+        "BY RIVERFAN AT 01/08/08 05:54 PM",
+        "Jane Roe on March 3, 2025 at 10:14 am",
+        "#2 — January 7, 2008 @ 13:15PM — Chris Beaumont",
+        "dave99 · 3 hours ago",
+        "Your email address will not be published.",
+        "Character count: 0/1500",
+    ],
+)
+def test_comment_signatures_and_form_text_are_comment_widgets(line: str) -> None:
+    assert verdict(line).code == "HY106", verdict(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The council met on Monday",
+        "The vote is on March 3",
+        "The mayor spoke at 9:30 on Monday.",
+        # Long plain sentences once sent the timestamp check into exponential backtracking.
+        "February was the seventh successive month that seasonally adjusted unemployment fell.",
+    ],
+)
+def test_sentences_with_times_are_not_signatures_or_timestamps(line: str) -> None:
+    assert not is_flagged(line), verdict(line)
+
+
+def test_menus_of_links_are_navigation() -> None:
+    assert verdict("Podcasts | Blogs | Mobile | RSS Feeds | Email Alerts").code == "HY108"
+    assert not is_flagged("Prices rose 3 percent | the index said, citing weak demand.")

@@ -108,10 +108,13 @@ _DATE_TOKEN = _rx(
 )
 _LABEL_TOKEN = _rx(rf"\b(?:{_TIME_LABEL})\b|\bago\b|\bjust\s+now\b")
 # What may stand around dates on a timestamp line once the date parts are gone.
-_DATE_FILLER = _rx(
-    r"""^(?:\d{1,4}(?:st|nd|rd|th)?|[ap]\.?m\.?|on|at|as\s+of|by|the|of|and|
-        [A-Z]{2,4}|[,|·•:;/()\[\].–—@-]|\s)*$"""
+# What may stand around dates on a timestamp line once the date parts are gone:
+# small words, day numbers and ordinals, a.m./p.m., time zones (EST, GMT), punctuation.
+_FILLER_WORDS = frozenset({"on", "at", "as", "of", "by", "the", "and"})
+_FILLER_TOKEN = re.compile(
+    r"[ap]\.?m\.?(?![A-Za-z])|[A-Za-z]+|\d+(?:st|nd|rd|th)?|\S", re.IGNORECASE
 )
+_FILLER_PUNCT = frozenset(",|·•:;/()[].–—@-")
 
 
 _SEPARATOR = re.compile(r"\s+[|·•–—-]\s+")
@@ -145,10 +148,19 @@ def _is_timestamp(text: str) -> bool:
     """Only dates, times, relative times and their labels, nothing else."""
     if not _DATE_TOKEN.search(text):
         return False
-    rest = _DATE_TOKEN.sub(" ", text)
-    # Uppercase 2-4 letter words left over are time zones (EST, GMT, CET).
-    words_left = re.sub(r"\b(?:[A-Z]{2,4}|on|at|as\s+of|by|the|of|and)\b", "", rest)
-    return bool(_DATE_FILLER.match(rest)) and not re.search(r"[A-Za-z]{2}", words_left)
+    # Token by token, so the check stays linear on any line.
+    for token in _FILLER_TOKEN.findall(_DATE_TOKEN.sub(" ", text)):
+        if token[0].isdigit():
+            if len(token.rstrip("stndrh")) > 4:
+                return False
+        elif token[0].isalpha():
+            zone = token.isupper() and 2 <= len(token) <= 4  # EST, GMT, CET
+            meridiem = token.lower().replace(".", "") in ("am", "pm")
+            if not (zone or meridiem or token.lower() in _FILLER_WORDS):
+                return False
+        elif token not in _FILLER_PUNCT:
+            return False
+    return True
 
 
 # --- bylines ----------------------------------------------------------------
@@ -381,7 +393,7 @@ _COMMENTS = _rx(
 # commenter's name with the time of the comment.
 _SIGNATURE = _rx(
     r"""^(?:posted|submitted|written|comment(?:ed)?)\s+by:?\s+\S.{0,60}$
-        |^(?:by\s+|\#\d+\s+[—–-]\s+)?\S.{0,40}\s+(?:on|at|@|[—–|]|says?:?)\s+\S.{0,60}$"""
+        |^(?:by\s+|\#\d+\s+[—–-]\s+)?\S.{0,40}\s+(?:on|at|@|[—–|·•]|says?:?)\s+\S.{0,60}$"""
 )
 # The comment form around a thread: its fields, rules and captcha.
 _COMMENT_FORM = _rx(
@@ -408,6 +420,8 @@ def comment_cues(shape: LineShape) -> list[Cue]:
 _FULL_DATE = _rx(rf"\b(?:{_MONTHS})\b\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}")
 
 
+# A comment's time has a clock time, a year, a numeric date or "ago".
+_COMMENT_TIME = re.compile(r"\d{1,2}:\d{2}|\b(?:19|20)\d{2}\b|\d{1,2}/\d{1,2}/\d{2,4}|\bago\b")
 _POSTED_BY = _rx(r"^(?:posted|submitted|written|comment(?:ed)?)\s+by:?\s+\S+(?:\s+of\s+\S+)?")
 _SIGNATURE_PARTS = re.compile(r"\s+(?:[|·•–—-]|@|at|on)\s+", re.IGNORECASE)
 
@@ -420,7 +434,8 @@ def _is_signature(text: str) -> bool:
         return False
     if any(len(p.split()) > 6 for p in parts if not _is_timestamp(p)):
         return False
-    if any(_is_timestamp(part) for part in parts):
+    # The time of a comment is a date or clock time, not a bare weekday.
+    if any(_is_timestamp(part) and _COMMENT_TIME.search(part) for part in parts):
         return True
     return bool(_FULL_DATE.search(text)) and bool(re.search(r"\d{1,2}:\d{2}", text))
 
