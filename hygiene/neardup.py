@@ -2,15 +2,18 @@
 
 Reprints of one story differ in headline, wrapping, house style, length
 (abridged to the lead) and OCR noise, so documents are compared as sets of
-character 5-grams of their normalised story text (page furniture already
-found is left out, so that shared headers and footers cannot join unrelated
-stories). LSH banding proposes candidate pairs; a pair joins a cluster only
-when its estimated Jaccard similarity, or the containment of the shorter text
-in the longer one (an abridged copy), passes its threshold.
+character 5-grams of their normalised text. LSH banding proposes candidate
+pairs; a pair is verified when its estimated Jaccard similarity, or the
+containment of the shorter text in the longer one (an abridged copy), passes
+its threshold and the two share their figures (template stories such as weekly
+statistics share words, not numbers). Groups then merge strongest pair first,
+and only when most of their cross pairs hold too, so that one bridging document
+or a shared footer cannot chain two stories together.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -22,15 +25,33 @@ if TYPE_CHECKING:
     import numpy.typing as npt
 
 KEEP_POLICIES = ("first-path", "longest", "earliest")
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def figures(text: str) -> frozenset[str]:
+    """The numbers of a story (two digits or more): reprints keep them, template
+    stories (weekly figures, bond issues) change them."""
+    return frozenset(f for f in _FIGURE.findall(text) if sum(ch.isdigit() for ch in f) >= 2)
+
+
+def number_overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    """Share of the smaller set of figures found in the other; 1.0 when either has
+    fewer than three (too few to judge)."""
+    if min(len(a), len(b)) < 3:
+        return 1.0
+    return len(a & b) / min(len(a), len(b))
 
 
 @dataclass(frozen=True)
 class NearDupOptions:
     k: int = 5  # character k-grams
     num_perm: int = 128
-    threshold: float = 0.3  # Jaccard at which LSH bands are tuned and pairs accepted
-    min_containment: float = 0.7  # an abridged copy: the shorter text inside the longer
+    threshold: float = 0.25  # Jaccard at which LSH bands are tuned and pairs accepted
+    min_containment: float = 0.6  # an abridged copy: the shorter text inside the longer
     min_shingles: int = 30  # shorter texts carry too little to compare
+    cohesion: float = 0.7  # inside a cluster, pairs need this share of the thresholds
+    containment_floor: float = 0.15  # containment alone is noisy below this Jaccard
+    min_number_overlap: float = 0.3  # template stories: same words, other figures
     keep: str = "first-path"
 
     def __post_init__(self) -> None:
@@ -46,6 +67,7 @@ class Entry:
     date: str | None
     size: int  # distinct shingles
     signature: npt.NDArray[np.uint64]
+    numbers: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -78,7 +100,9 @@ class NearDuplicateFinder:
 
     def add(self, key: str, path: str, text: str, date: str | None = None) -> None:
         hashes = shingle_hashes(text, self.options.k)
-        entry = Entry(key, path, len(text), date, len(hashes), self.hasher.signature(hashes))
+        entry = Entry(
+            key, path, len(text), date, len(hashes), self.hasher.signature(hashes), figures(text)
+        )
         self.entries[key] = entry
         if entry.size >= self.options.min_shingles:
             self.index.add(key, entry.signature)
@@ -87,6 +111,14 @@ class NearDuplicateFinder:
         """(estimated Jaccard, estimated containment of the smaller in the larger)."""
         j = jaccard(a.signature, b.signature)
         return j, containment(j, a.size, b.size)
+
+    def same_story(self, a: Entry, b: Entry, j: float, c: float, scale: float = 1.0) -> bool:
+        """The verification of a candidate pair (thresholds scaled by ``scale``)."""
+        opts = self.options
+        close = j >= opts.threshold * scale or (
+            c >= opts.min_containment * scale and j >= opts.containment_floor * scale
+        )
+        return close and number_overlap(a.numbers, b.numbers) >= opts.min_number_overlap * scale
 
     def pairs(self) -> Iterable[tuple[str, str, float, float]]:
         """Verified candidate pairs (a < b)."""
@@ -99,30 +131,42 @@ class NearDuplicateFinder:
                 if other <= key:
                     continue
                 j, c = self.similar(entry, self.entries[other])
-                if j >= opts.threshold or c >= opts.min_containment:
+                if self.same_story(entry, self.entries[other], j, c):
                     yield key, other, j, c
 
+    def linked(self, a: str, b: str) -> bool:
+        """A pair that belongs together, under the looser bar used inside a cluster."""
+        ea, eb = self.entries[a], self.entries[b]
+        j, c = self.similar(ea, eb)
+        return self.same_story(ea, eb, j, c, self.options.cohesion)
+
+    def groups(self) -> list[list[str]]:
+        """Verified pairs merged strongest first; two groups merge only when most of
+        their cross pairs are linked too, so one bridging document (a copy that gained
+        a sentence from another story, a shared template) cannot chain two stories."""
+        members: dict[str, list[str]] = {}
+        owner: dict[str, str] = {}
+        edges = sorted(self.pairs(), key=lambda e: (-max(e[2], e[3]), e[0], e[1]))
+        for a, b, _, _ in edges:
+            for key in (a, b):
+                if key not in owner:
+                    owner[key] = key
+                    members[key] = [key]
+            ga, gb = owner[a], owner[b]
+            if ga == gb:
+                continue
+            cross = [(x, y) for x in members[ga] for y in members[gb]]
+            if sum(self.linked(x, y) for x, y in cross) * 2 < len(cross):
+                continue
+            keep, gone = sorted((ga, gb))
+            for key in members[gone]:
+                owner[key] = keep
+            members[keep] += members.pop(gone)
+        return sorted(sorted(m) for m in members.values() if len(m) > 1)
+
     def clusters(self) -> list[Cluster]:
-        parent: dict[str, str] = {}
-
-        def find(x: str) -> str:
-            while parent.get(x, x) != x:
-                parent[x] = parent.get(parent[x], parent[x])
-                x = parent[x]
-            return x
-
-        for a, b, _, _ in self.pairs():
-            # Every paired key is a node, roots included: else a root is never grouped.
-            parent.setdefault(a, a)
-            parent.setdefault(b, b)
-            ra, rb = find(a), find(b)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
-        groups: dict[str, list[str]] = {}
-        for key in parent:
-            groups.setdefault(find(key), []).append(key)
         out: list[Cluster] = []
-        for members in sorted(sorted(m) for m in groups.values() if len(m) > 1):
+        for members in self.groups():
             kept = self._keep(members)
             cluster = Cluster(len(out), members, kept)
             for m in members:
