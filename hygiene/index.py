@@ -121,6 +121,8 @@ class ArchiveIndex:
         return {p: (m, b, d) for p, m, b, d in rows}
 
     def upsert(self, key: str, result: FileResult, mtime: float, size: int) -> None:
+        import numpy as np
+
         text = story_text(result)
         digest = hashlib.sha256(result.doc.text.encode()).hexdigest()
         hashes = shingle_hashes(text, self.params.k)
@@ -129,7 +131,16 @@ class ArchiveIndex:
         cur = self.db.execute(
             "INSERT INTO docs (path, mtime, bytes, digest, length, shingles, date, signature) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (key, mtime, size, digest, len(text), len(hashes), result.doc.date, sig.tobytes()),
+            (
+                key,
+                mtime,
+                size,
+                digest,
+                len(text),
+                len(hashes),
+                result.doc.date,
+                sig.astype(np.uint32).tobytes(),
+            ),  # hash values fit 32 bits
         )
         doc = cur.lastrowid
         if len(hashes) >= self.options.min_shingles:
@@ -176,7 +187,7 @@ class ArchiveIndex:
         for path, shingles, blob in rows:
             if path == exclude:
                 continue
-            other: npt.NDArray[np.uint64] = np.frombuffer(blob, dtype=np.uint64)
+            other: npt.NDArray[np.uint64] = np.frombuffer(blob, dtype=np.uint32).astype(np.uint64)
             j = jaccard(sig, other)
             c = containment(j, len(hashes), shingles)
             if j >= self.options.threshold or c >= self.options.min_containment:
@@ -229,8 +240,6 @@ def sync(
     root: Path, options: NearDupOptions | None = None, rebuild: bool = False
 ) -> tuple[IndexStats, list[str]]:
     """Bring the archive's index in step with its files; returns stats and error lines."""
-    from hygiene.detectors import default_detectors
-    from hygiene.pipeline import Pipeline
     from hygiene.read import ReadError, iter_documents
 
     target = index_path(root)
@@ -240,8 +249,6 @@ def sync(
     stats, errors = IndexStats(), []
     known = index.known()
     seen: set[str] = set()
-    # Story text for signatures needs the furniture found, not embeddings.
-    pipeline = Pipeline(default_detectors("none"))
     for item in iter_documents([str(root)]):
         if isinstance(item, ReadError):
             stats.errors += 1
@@ -255,7 +262,7 @@ def sync(
         if old is not None and old[2] == digest:
             stats.unchanged += 1
             continue
-        index.upsert(key, pipeline.analyze(item), stat.st_mtime, stat.st_size)
+        index.upsert(key, FileResult(item, []), stat.st_mtime, stat.st_size)
         if old is None:
             stats.added += 1
         else:
