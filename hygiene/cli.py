@@ -6,11 +6,13 @@ commands that need them, so `hygiene --help` stays instant.
 
 from __future__ import annotations
 
+import fnmatch
 import functools
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -18,6 +20,7 @@ import click
 from hygiene import __version__
 
 if TYPE_CHECKING:
+    from hygiene.config import Settings
     from hygiene.document import Document
     from hygiene.neardup import NearDupOptions
     from hygiene.pipeline import FileResult
@@ -31,54 +34,108 @@ EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 @dataclass(frozen=True)
 class Inputs:
-    """What to read and which rules to run, as the shared options gave it."""
+    """The paths to read and the resolved settings (defaults < config file < flags)."""
 
     paths: tuple[str, ...]
-    globs: tuple[str, ...]
-    text_field: str
-    id_field: str
-    select: tuple[str, ...]
-    ignore: tuple[str, ...]
-    max_bytes: int
-    embedder: str
+    settings: Settings
+
+    @property
+    def select(self) -> tuple[str, ...]:
+        return tuple(self.settings["select"])
+
+    @property
+    def ignore(self) -> tuple[str, ...]:
+        return tuple(self.settings["ignore"])
+
+    @property
+    def text_field(self) -> str:
+        return str(self.settings["text-field"])
+
+    def documents(self) -> Iterator[Document | ReadError]:
+        from hygiene.read import ReadOptions, iter_documents
+
+        opts = ReadOptions(
+            globs=tuple(self.settings["include"]),
+            text_field=self.text_field,
+            id_field=self.settings["id-field"],
+            max_bytes=self.settings["max-bytes"],
+        )
+        excluded = tuple(self.settings["exclude"])
+        for item in iter_documents(self.paths, opts):
+            if excluded and _excluded(item.path, excluded, self.settings.root):
+                continue
+            yield item
 
     def results(self) -> Iterator[FileResult | ReadError]:
         """Run the pipeline over the inputs, one document at a time."""
         from hygiene.detectors import default_detectors
         from hygiene.pipeline import Pipeline
-        from hygiene.read import DEFAULT_GLOBS, ReadOptions, iter_documents
 
         _check_selectors(self.select + self.ignore)
-        opts = ReadOptions(
-            globs=self.globs or DEFAULT_GLOBS,
-            text_field=self.text_field,
-            id_field=self.id_field,
-            max_bytes=self.max_bytes,
-        )
-        docs: Iterator[Document | ReadError] = iter_documents(self.paths, opts)
-        pipeline = Pipeline(default_detectors(self.embedder), self.select, self.ignore)
-        return pipeline.run(docs)
+        pipeline = Pipeline(default_detectors(self.settings["embedder"]), self.select, self.ignore)
+        return pipeline.run(self.documents())
 
-    def report(self, keep: str = "first-path", index: str | None = "auto") -> Report:
+    def neardup_options(self) -> NearDupOptions:
+        from hygiene.neardup import NearDupOptions
+
+        return NearDupOptions(
+            threshold=self.settings["near-duplicate-threshold"],
+            min_containment=self.settings["near-duplicate-containment"],
+            keep=self.settings["keep"],
+        )
+
+    def report(self, index: str | None = "auto") -> Report:
         """Every document through the pipeline, then the corpus stage over all of them,
         then the comparison with the archive index (``auto``: the nearest one above
-        the first input; None: none)."""
+        the first input; None: none), then the project's suppressions."""
         from hygiene.corpus import CorpusOptions, apply_corpus_stage
         from hygiene.decide import selected
-        from hygiene.neardup import NearDupOptions
         from hygiene.report import Report
 
         report = Report()
         for item in self.results():
             report.add(item)
-        neardup = NearDupOptions(keep=keep)
-        options = CorpusOptions(neardup, include=self.select, exclude=self.ignore)
+        neardup = self.neardup_options()
+        options = CorpusOptions(
+            neardup,
+            min_documents=self.settings["repeated-min-documents"],
+            include=self.select,
+            exclude=self.ignore,
+        )
         report.files, clusters = apply_corpus_stage(report.files, options)
         ids = {r.doc.id: r.doc.id for r in report.files}
         report.clusters = [c.to_json(ids) for c in clusters]
         if any(selected(code, self.select, self.ignore) for code in ("HY311", "HY109")):
             report.files = _with_index(report.files, self.paths, index, neardup)
+        report.files = [self.suppressed(r) for r in report.files]
         return report
+
+    def suppressed(self, result: FileResult) -> FileResult:
+        """Without findings under min-severity, per-file-ignores or an ignore directive."""
+        from hygiene.config import SEVERITIES
+        from hygiene.pipeline import FileResult
+        from hygiene.rules import RULES
+        from hygiene.suppress import directive_spans, exempt_by_directive, per_file_ignored
+
+        floor = SEVERITIES.index(self.settings["min-severity"])
+        table = self.settings["per-file-ignores"]
+        spans = directive_spans(result.doc.text, result.doc.path)
+        kept = [
+            f
+            for f in result.findings
+            if SEVERITIES.index(RULES[f.code].severity) >= floor
+            and not per_file_ignored(result.doc.path, f.code, table, self.settings.root)
+            and not exempt_by_directive(f, spans)
+        ]
+        return result if len(kept) == len(result.findings) else FileResult(result.doc, kept)
+
+
+def _excluded(path: str, globs: tuple[str, ...], root: Path) -> bool:
+    try:
+        rel = Path(path).resolve().relative_to(root).as_posix()
+    except ValueError:
+        rel = Path(path).as_posix()
+    return any(fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(Path(rel).name, g) for g in globs)
 
 
 def _with_index(
@@ -105,18 +162,9 @@ def _with_index(
         archive.close()
 
 
-def keep_option(func: F) -> F:
-    """The near-duplicate keep policy, for commands that see the whole corpus."""
+def index_option(func: F) -> F:
+    """The archive index, for commands that compare with it."""
     option = click.option(
-        "--keep",
-        type=click.Choice(["first-path", "longest", "earliest"]),
-        default="first-path",
-        show_default=True,
-        help="Which member of a near-duplicate cluster stays unflagged (HY311 on the "
-        "others): the first by path, the longest, or the earliest (JSONL date field, "
-        "else file time).",
-    )
-    index = click.option(
         "--index",
         "index",
         default="auto",
@@ -125,26 +173,37 @@ def keep_option(func: F) -> F:
         help="Archive index to compare with (see 'hygiene index'): auto finds "
         ".hygiene/index.sqlite at or above the first input.",
     )
-    return index(option(func))
+    return option(func)
+
+
+_FLAGS = {  # option parameter -> settings key
+    "globs": "include",
+    "text_field": "text-field",
+    "id_field": "id-field",
+    "select": "select",
+    "ignore": "ignore",
+    "max_bytes": "max-bytes",
+    "embedder": "embedder",
+    "keep": "keep",
+}
 
 
 def input_options(func: F) -> F:
-    """Options shared by every command that reads a corpus, passed on as ``inputs``."""
+    """Options shared by every command that reads a corpus, passed on as ``inputs``.
+
+    Flags left out fall back to the config file, then to the defaults."""
 
     @functools.wraps(func)
     def wrapper(**kwargs: Any) -> Any:
-        fields = (
-            "paths",
-            "globs",
-            "text_field",
-            "id_field",
-            "select",
-            "ignore",
-            "max_bytes",
-            "embedder",
-        )
-        inputs = Inputs(**{name: kwargs.pop(name) for name in fields})
-        return func(inputs=inputs, **kwargs)
+        from hygiene.config import ConfigError, load_settings
+
+        flags = {key: kwargs.pop(param) for param, key in _FLAGS.items()}
+        paths = kwargs.pop("paths")
+        try:
+            settings = load_settings(Path.cwd(), flags)
+        except ConfigError as exc:
+            raise click.UsageError(str(exc)) from exc
+        return func(inputs=Inputs(paths, settings), **kwargs)
 
     decorators = [
         click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True)),
@@ -153,14 +212,11 @@ def input_options(func: F) -> F:
             "globs",
             multiple=True,
             metavar="PATTERN",
-            help="File pattern to take from folders (repeatable). Default: *.txt, *.md, *.jsonl.",
+            help="File pattern to take from folders (repeatable; config: include). "
+            "Default: *.txt, *.md, *.jsonl.",
         ),
-        click.option(
-            "--text-field", default="text", show_default=True, help="JSONL field holding the text."
-        ),
-        click.option(
-            "--id-field", default="id", show_default=True, help="JSONL field holding the record id."
-        ),
+        click.option("--text-field", help="JSONL field holding the text. Default: text."),
+        click.option("--id-field", help="JSONL field holding the record id. Default: id."),
         click.option(
             "--select",
             multiple=True,
@@ -173,17 +229,21 @@ def input_options(func: F) -> F:
         click.option(
             "--max-bytes",
             type=click.IntRange(min=1),
-            default=20 * 1024 * 1024,
-            show_default=True,
-            help="Larger inputs are reported as errors, not read.",
+            help="Larger inputs are reported as errors, not read. Default: 20 MiB.",
         ),
         click.option(
             "--embedder",
             type=click.Choice(["onnx", "sentence-transformers", "none"]),
-            default="onnx",
-            show_default=True,
             help="Embedding backend of the off-topic rules (HY201, HY203): the fast int8 "
-            "ONNX model, the sentence-transformers reference, or none to skip those rules.",
+            "ONNX model (default), the sentence-transformers reference, or none to skip "
+            "those rules.",
+        ),
+        click.option(
+            "--keep",
+            type=click.Choice(["first-path", "longest", "earliest"]),
+            help="Which member of a near-duplicate cluster stays unflagged (HY311 on the "
+            "others): the first by path (default), the longest, or the earliest (JSONL "
+            "date field, else file time).",
         ),
     ]
     command: Callable[..., Any] = wrapper
@@ -231,7 +291,7 @@ def cli() -> None:
 
 @cli.command()
 @input_options
-@keep_option
+@index_option
 @click.option(
     "--format",
     "fmt",
@@ -248,7 +308,7 @@ def cli() -> None:
     default="-",
     help="Write the report here instead of stdout.",
 )
-def report(inputs: Inputs, keep: str, index: str, fmt: str, output: str) -> None:
+def report(inputs: Inputs, index: str, fmt: str, output: str) -> None:
     """Report findings per file and a corpus summary.
 
     \b
@@ -259,7 +319,7 @@ def report(inputs: Inputs, keep: str, index: str, fmt: str, output: str) -> None
     """
     from hygiene.render import render
 
-    rep = inputs.report(keep, None if index == "none" else index)
+    rep = inputs.report(None if index == "none" else index)
     _print_errors(rep)
     to_terminal = output == "-" and sys.stdout.isatty()
     text = render(rep, fmt, color=to_terminal)
@@ -269,29 +329,141 @@ def report(inputs: Inputs, keep: str, index: str, fmt: str, output: str) -> None
 
 @cli.command()
 @input_options
-@keep_option
-def check(inputs: Inputs, keep: str, index: str) -> None:
+@index_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["concise", "full", "json", "github"]),
+    help="concise: path:line:col: CODE message (default); full: with the reason and the "
+    "flagged text; json: the hygiene/1 report; github: workflow annotations.",
+)
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False),
+    help="Fail only on findings that are not in this baseline file (config: baseline).",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(dir_okay=False),
+    help="Record today's findings in FILE (by content, stable when lines move) and exit 0.",
+)
+@click.option("--fix", is_flag=True, help="Remove fixable findings from the files, atomically.")
+@click.option("--diff", is_flag=True, help="Show what --fix would remove; change nothing.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["info", "warning", "error"]),
+    help="Lowest severity that fails the run (default warning: any finding).",
+)
+@click.option(
+    "--min-severity",
+    type=click.Choice(["info", "warning", "error"]),
+    help="Lowest severity shown (default info: everything).",
+)
+def check(
+    inputs: Inputs,
+    index: str,
+    fmt: str | None,
+    baseline: str | None,
+    write_baseline: str | None,
+    fix: bool,
+    diff: bool,
+    fail_on: str | None,
+    min_severity: str | None,
+) -> None:
     """Lint files: one 'path:line:col: CODE message' line per finding.
 
-    \b
-    Exit codes: 0 clean, 1 findings, 2 some inputs could not be read.
-    Example:
-      hygiene check --select HY1 articles/2024/*.txt
-    """
-    from hygiene.render.text import concise_line
+    New and changed files are compared with the archive index when there is one
+    (see 'hygiene index'). Settings come from [tool.hygiene] in pyproject.toml,
+    hygiene.toml or .hygiene.toml; flags win ('hygiene config show').
 
-    rep = inputs.report(keep, None if index == "none" else index)
-    for result in rep.files:
-        for f in result.findings:
-            click.echo(concise_line(result.doc, f))
+    \b
+    Exit codes: 0 clean, 1 findings at or above --fail-on, 2 inputs could not be read.
+    Examples:
+      hygiene check --select HY1 articles/2024/*.txt
+      hygiene check --write-baseline .hygiene-baseline.json archive/   # adopt on old junk
+      hygiene check --baseline .hygiene-baseline.json archive/         # fail on new only
+      hygiene check --diff story.md      # what --fix would cut
+    """
+    from hygiene.config import SEVERITIES, ConfigError
+    from hygiene.render.text import render_findings
+    from hygiene.rules import RULES
+
+    settings = inputs.settings
+    try:
+        settings.override("output-format", fmt)
+        settings.override("fail-on", fail_on)
+        settings.override("min-severity", min_severity)
+        settings.override("baseline", baseline)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from exc
+    rep = inputs.report(None if index == "none" else index)
+    if write_baseline:
+        from hygiene.suppress import write_baseline as write
+
+        n = write(rep.files, Path(write_baseline), settings.root)
+        click.echo(f"Wrote {n} findings to baseline {write_baseline}.", err=True)
+        _print_errors(rep)
+        sys.exit(EXIT_ERROR if rep.errors else EXIT_OK)
+    if settings["baseline"]:
+        from hygiene.suppress import load_baseline, without_baseline
+
+        try:
+            known = load_baseline(Path(settings["baseline"]))
+        except ValueError as exc:
+            raise click.UsageError(str(exc)) from exc
+        rep.files = without_baseline(rep.files, known, settings.root)
+    if diff or fix:
+        rep.files = _fix_or_diff(rep.files, write=fix)
+    click.echo(render_findings(rep, settings["output-format"]), nl=False)
     _print_errors(rep)
+    floor = SEVERITIES.index(settings["fail-on"])
+    failing = [
+        f
+        for r in rep.files
+        for f in r.findings
+        if SEVERITIES.index(RULES[f.code].severity) >= floor
+    ]
     n = rep.n_findings
-    if n:
+    if n and settings["output-format"] in ("concise", "full"):
         files = sum(1 for r in rep.files if r.findings)
         click.echo(
             f"Found {n} finding{'s' * (n != 1)} in {files} file{'s' * (files != 1)}.", err=True
         )
-    sys.exit(EXIT_ERROR if rep.errors else EXIT_FINDINGS if n else EXIT_OK)
+    sys.exit(EXIT_ERROR if rep.errors else EXIT_FINDINGS if failing else EXIT_OK)
+
+
+def _fix_or_diff(results: list[FileResult], write: bool) -> list[FileResult]:
+    """Print the diff of each fixable file, or rewrite it; returns what is left to report."""
+    import difflib
+
+    from hygiene.clean import apply_removals, plan_removals
+    from hygiene.pipeline import FileResult
+    from hygiene.read import STDIN
+    from hygiene.writer import atomic_write
+
+    left = []
+    for r in results:
+        doc = r.doc
+        removals = plan_removals(doc.text, r.findings)
+        if not removals or doc.record is not None or doc.path in (STDIN, "<stdin>"):
+            left.append(r)
+            continue
+        cleaned = apply_removals(doc.text, removals)
+        if write:
+            atomic_write(doc.path, cleaned, bom=doc.bom)
+            fixed = {id(x.finding) for x in removals}
+            left.append(FileResult(doc, [f for f in r.findings if id(f) not in fixed]))
+            click.echo(f"{doc.path}: fixed {len(fixed)} finding(s)", err=True)
+        else:
+            lines = difflib.unified_diff(
+                doc.text.splitlines(keepends=True),
+                cleaned.splitlines(keepends=True),
+                fromfile=f"a/{doc.path}",
+                tofile=f"b/{doc.path}",
+            )
+            click.echo("".join(lines), nl=False)
+            left.append(r)
+    return left
 
 
 @cli.command()
@@ -337,6 +509,22 @@ def clean(inputs: Inputs, out_dir: str) -> None:
         err=True,
     )
     sys.exit(EXIT_ERROR if failed else EXIT_OK)
+
+
+@cli.group()
+def config() -> None:
+    """Inspect settings: defaults < config file < flags."""
+
+
+@config.command("show")
+def config_show() -> None:
+    """Print every resolved setting and where it came from."""
+    from hygiene.config import ConfigError, load_settings, render
+
+    try:
+        click.echo(render(load_settings(Path.cwd())), nl=False)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from exc
 
 
 @cli.group()

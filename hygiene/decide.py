@@ -34,14 +34,24 @@ def select(
 
 
 def resolve(findings: Iterable[Finding]) -> list[Finding]:
-    """Drop findings covered by another finding; sort by position."""
+    """Drop findings covered by another finding; sort by position.
+
+    A near-duplicate finding covers its whole document but says something about
+    the document, not its text: it never hides the findings inside it, and only
+    one is kept."""
+    pool = list(findings)
+    whole = sorted(
+        (f for f in pool if f.category is Category.NEAR_DUPLICATE),
+        key=lambda f: (-f.score, f.message),
+    )[:1]
     ranked = sorted(
-        findings, key=lambda f: (f.start, -f.end, _PRIORITY[f.category], -f.score, f.code)
+        (f for f in pool if f.category is not Category.NEAR_DUPLICATE),
+        key=lambda f: (f.start, -f.end, _PRIORITY[f.category], -f.score, f.code),
     )
-    kept: list[Finding] = []
+    kept: list[Finding] = [*whole]
     reach = -1  # furthest end among kept findings
     for f in ranked:
-        if f.end <= reach and kept:
+        if f.end <= reach:
             continue  # inside an earlier, longer or more specific finding
         kept.append(f)
         reach = max(reach, f.end)

@@ -19,6 +19,14 @@ class Rule:
     explanation: str
     fixable: bool = True
 
+    @property
+    def severity(self) -> str:
+        """error for text foreign to the story or whole duplicate documents; warning
+        for page furniture and repeats, which are cut but do not mislead."""
+        if self.category in (Category.OFFTOPIC, Category.NEAR_DUPLICATE):
+            return "error"
+        return "warning"
+
 
 _B, _O, _D = Category.BOILERPLATE, Category.OFFTOPIC, Category.DUPLICATE
 

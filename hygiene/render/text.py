@@ -68,3 +68,35 @@ def _summary_lines(report: Report) -> list[str]:
         rule = RULES[code]
         lines.append(f"  {code}  {count:>6}  {rule.category.value:<12} {rule.name}")
     return lines
+
+
+def full_lines(doc: Document, f: Finding) -> str:
+    rule = RULES[f.code]
+    return (
+        f"{concise_line(doc, f)}\n"
+        f"    {rule.severity}: {rule.summary}; score {f.score:.2f}\n"
+        f"    | {_snippet(doc.text[f.start : f.end])}\n"
+    )
+
+
+def github_line(doc: Document, f: Finding) -> str:
+    """A GitHub Actions workflow command that annotates the file."""
+    level = {"error": "error", "warning": "warning"}.get(RULES[f.code].severity, "notice")
+    message = f.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    path = doc.path.replace(",", "%2C").replace(":", "%3A")
+    return (
+        f"::{level} file={path},line={f.line},col={f.column},endLine={f.end_line},"
+        f"title={f.code} {RULES[f.code].name}::{message}"
+    )
+
+
+def render_findings(report: Report, fmt: str) -> str:
+    """hygiene check's output in one of its formats."""
+    if fmt == "json":
+        import json
+
+        return json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n"
+    render_one = {"concise": concise_line, "full": full_lines, "github": github_line}[fmt]
+    return "".join(
+        render_one(r.doc, f).rstrip("\n") + "\n" for r in report.files for f in r.findings
+    )

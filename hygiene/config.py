@@ -1,0 +1,135 @@
+"""Settings: defaults, then the project's config file, then command-line flags.
+
+The config file is the first found walking up from the current folder:
+``hygiene.toml``, ``.hygiene.toml`` (top-level keys), or ``pyproject.toml``
+(the ``[tool.hygiene]`` table). Keys are kebab-case, as in ruff. An unknown
+key or a bad value is an error naming the file and key, never ignored.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+SEVERITIES = ("info", "warning", "error")
+FORMATS = ("concise", "full", "json", "github")
+CONFIG_FILES = ("hygiene.toml", ".hygiene.toml", "pyproject.toml")
+
+# key -> (default, allowed values or a type)
+SCHEMA: dict[str, tuple[Any, Any]] = {
+    "include": (["*.txt", "*.md", "*.jsonl"], list),
+    "exclude": ([], list),
+    "select": ([], list),
+    "ignore": ([], list),
+    "per-file-ignores": ({}, dict),
+    "fail-on": ("warning", SEVERITIES),
+    "min-severity": ("info", SEVERITIES),
+    "output-format": ("concise", FORMATS),
+    "embedder": ("onnx", ("onnx", "sentence-transformers", "none")),
+    "keep": ("first-path", ("first-path", "longest", "earliest")),
+    "text-field": ("text", str),
+    "id-field": ("id", str),
+    "max-bytes": (20 * 1024 * 1024, int),
+    "baseline": (None, str),
+    "near-duplicate-threshold": (0.25, float),
+    "near-duplicate-containment": (0.6, float),
+    "repeated-min-documents": (5, int),
+}
+
+
+class ConfigError(Exception):
+    """A config file or flag with an unknown key or a bad value."""
+
+
+@dataclass
+class Settings:
+    values: dict[str, Any]
+    sources: dict[str, str]
+    root: Path = field(default_factory=Path.cwd)  # where relative globs are anchored
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[key]
+
+    def override(self, key: str, value: Any) -> None:
+        """A command's own flag, when given, wins over the config file."""
+        if value is not None:
+            self.values[key] = _checked(key, value, "flag")
+            self.sources[key] = "command line"
+
+
+def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
+    """The nearest config file at or above ``start`` and its hygiene table."""
+    here = start.resolve()
+    for folder in [here, *here.parents]:
+        for name in CONFIG_FILES:
+            path = folder / name
+            if not path.is_file():
+                continue
+            try:
+                data = tomllib.loads(path.read_text(encoding="utf-8"))
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+                raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+            if name == "pyproject.toml":
+                table = data.get("tool", {}).get("hygiene")
+                if table is None:
+                    continue
+                return path, table
+            return path, data
+    return None
+
+
+def load_settings(start: Path | None = None, flags: Mapping[str, Any] | None = None) -> Settings:
+    """Defaults, overridden by the config file, overridden by flags (None = not given)."""
+    values = {key: default for key, (default, _) in SCHEMA.items()}
+    sources = dict.fromkeys(SCHEMA, "default")
+    root = (start or Path.cwd()).resolve()
+    found = find_config(start or Path.cwd())
+    if found is not None:
+        path, table = found
+        root = path.parent
+        for key, value in table.items():
+            values[key] = _checked(key, value, str(path))
+            sources[key] = str(path)
+    for key, value in (flags or {}).items():
+        if value is None or value == () or value == []:
+            continue
+        values[key] = _checked(key, list(value) if isinstance(value, tuple) else value, "flag")
+        sources[key] = "command line"
+    return Settings(values, sources, root)
+
+
+def _checked(key: str, value: Any, where: str) -> Any:
+    if key not in SCHEMA:
+        known = ", ".join(sorted(SCHEMA))
+        raise ConfigError(f"{where}: unknown key {key!r} (known keys: {known})")
+    default, allowed = SCHEMA[key]
+    if isinstance(allowed, tuple):
+        if value not in allowed:
+            raise ConfigError(f"{where}: {key} = {value!r}; choose from {', '.join(allowed)}")
+        return value
+    if allowed is float and isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    if allowed is str and default is None and value is None:
+        return value
+    if not isinstance(value, allowed) or isinstance(value, bool):
+        raise ConfigError(f"{where}: {key} must be {allowed.__name__}, not {value!r}")
+    if allowed is list and not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: {key} must be a list of strings")
+    if allowed is dict:
+        for glob, codes in value.items():
+            if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+                raise ConfigError(f"{where}: per-file-ignores[{glob!r}] must be a list of codes")
+    return value
+
+
+def render(settings: Settings) -> str:
+    """`hygiene config show`: each resolved setting and where it came from."""
+    lines = [f"# config root: {settings.root}"]
+    width = max(len(k) for k in SCHEMA)
+    for key in SCHEMA:
+        value = settings.values[key]
+        lines.append(f"{key:<{width}} = {value!r:<40} # {settings.sources[key]}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,110 @@
+"""Ways to accept findings without touching article text.
+
+- ``per-file-ignores``: rule codes ignored for paths matching a glob;
+- a directive in Markdown or HTML files, ``<!-- hygiene: ignore HY105 -->`` (or
+  ``ignore`` alone, for every rule), for the block right after it;
+- a baseline: today's findings by content fingerprint, so that an archive that
+  already has junk can adopt the hook and fail only on new findings. A
+  fingerprint is the path, the rule and the flagged text normalised, so it
+  survives lines moving around.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+from hygiene.detectors.repeated import normalise
+from hygiene.findings import Finding
+from hygiene.pipeline import FileResult
+from hygiene.rules import matches
+
+BASELINE_SCHEMA = "hygiene-baseline/1"
+_DIRECTIVE = re.compile(r"<!--\s*hygiene:\s*ignore\b([^>]*?)-->", re.IGNORECASE)
+_DIRECTIVE_SUFFIXES = (".md", ".markdown", ".html", ".htm")
+
+
+def per_file_ignored(path: str, code: str, table: Mapping[str, Sequence[str]], root: Path) -> bool:
+    rel = _relative(path, root)
+    return any(
+        (fnmatch.fnmatch(rel, glob) or fnmatch.fnmatch(Path(rel).name, glob))
+        and matches(code, tuple(codes))
+        for glob, codes in table.items()
+    )
+
+
+def _relative(path: str, root: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(root).as_posix()
+    except ValueError:
+        return Path(path).as_posix()
+
+
+def directive_spans(text: str, path: str) -> list[tuple[int, int, tuple[str, ...]]]:
+    """(start, end, codes) of the blocks that directives exempt; no codes = all rules."""
+    if not path.lower().endswith(_DIRECTIVE_SUFFIXES):
+        return []
+    out = []
+    for m in _DIRECTIVE.finditer(text):
+        codes = tuple(c.upper() for c in re.findall(r"HY\d+", m.group(1), re.IGNORECASE))
+        start = m.end()
+        while start < len(text) and text[start].isspace():
+            start += 1
+        end = text.find("\n\n", start)
+        out.append((start, len(text) if end < 0 else end, codes))
+    return out
+
+
+def exempt_by_directive(f: Finding, spans: Iterable[tuple[int, int, tuple[str, ...]]]) -> bool:
+    return any(
+        start <= f.start < end and (not codes or matches(f.code, codes))
+        for start, end, codes in spans
+    )
+
+
+def fingerprint(path: str, f: Finding, text: str, root: Path) -> str:
+    body = normalise(text[f.start : f.end])
+    raw = f"{_relative(path, root)}\0{f.code}\0{body}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:20]
+
+
+def write_baseline(results: Sequence[FileResult], path: Path, root: Path) -> int:
+    prints = sorted(fingerprint(r.doc.id, f, r.doc.text, root) for r in results for f in r.findings)
+    path.write_text(
+        json.dumps({"schema": BASELINE_SCHEMA, "fingerprints": prints}, indent=1) + "\n",
+        encoding="utf-8",
+    )
+    return len(prints)
+
+
+def load_baseline(path: Path) -> Counter[str]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ValueError(f"cannot read baseline {path}: {exc}") from exc
+    if not isinstance(data, dict) or data.get("schema") != BASELINE_SCHEMA:
+        raise ValueError(f"{path} is not a {BASELINE_SCHEMA} file")
+    return Counter(data.get("fingerprints", []))
+
+
+def without_baseline(
+    results: Sequence[FileResult], baseline: Counter[str], root: Path
+) -> list[FileResult]:
+    """Results less the findings the baseline already holds (each print once per copy)."""
+    left = Counter(baseline)
+    out = []
+    for r in results:
+        kept = []
+        for f in r.findings:
+            key = fingerprint(r.doc.id, f, r.doc.text, root)
+            if left[key] > 0:
+                left[key] -= 1
+            else:
+                kept.append(f)
+        out.append(FileResult(r.doc, kept))
+    return out
