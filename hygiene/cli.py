@@ -407,8 +407,11 @@ def check(
     if settings["baseline"]:
         from hygiene.suppress import load_baseline, without_baseline
 
+        where = Path(settings["baseline"])
+        if settings.sources["baseline"] != "command line":
+            where = settings.root / where  # a config file's path is relative to the file
         try:
-            known = load_baseline(Path(settings["baseline"]))
+            known = load_baseline(where)
         except ValueError as exc:
             raise click.UsageError(str(exc)) from exc
         rep.files = without_baseline(rep.files, known, settings.root)
@@ -450,7 +453,7 @@ def _fix_or_diff(results: list[FileResult], write: bool) -> list[FileResult]:
             continue
         cleaned = apply_removals(doc.text, removals)
         if write:
-            atomic_write(doc.path, cleaned, bom=doc.bom)
+            atomic_write(doc.path, cleaned, bom=doc.bom)  # keeps the file's mode
             fixed = {id(x.finding) for x in removals}
             left.append(FileResult(doc, [f for f in r.findings if id(f) not in fixed]))
             click.echo(f"{doc.path}: fixed {len(fixed)} finding(s)", err=True)

@@ -73,9 +73,12 @@ def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
             except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
                 raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
             if name == "pyproject.toml":
-                table = data.get("tool", {}).get("hygiene")
+                tool = data.get("tool")
+                table = tool.get("hygiene") if isinstance(tool, dict) else None
                 if table is None:
                     continue
+                if not isinstance(table, dict):
+                    raise ConfigError(f"{path}: [tool.hygiene] must be a table, not {table!r}")
                 return path, table
             return path, data
     return None

@@ -27,6 +27,8 @@ from hygiene.rules import matches
 BASELINE_SCHEMA = "hygiene-baseline/1"
 _DIRECTIVE = re.compile(r"<!--\s*hygiene:\s*ignore\b([^>]*?)-->", re.IGNORECASE)
 _DIRECTIVE_SUFFIXES = (".md", ".markdown", ".html", ".htm")
+# A blank line ends a block, as in segment.py: it may hold spaces or a "\r" (CRLF files).
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 
 
 def per_file_ignored(path: str, code: str, table: Mapping[str, Sequence[str]], root: Path) -> bool:
@@ -45,24 +47,34 @@ def _relative(path: str, root: Path) -> str:
         return Path(path).as_posix()
 
 
-def directive_spans(text: str, path: str) -> list[tuple[int, int, tuple[str, ...]]]:
-    """(start, end, codes) of the blocks that directives exempt; no codes = all rules."""
+Exempt = tuple[int, int, tuple[str, ...] | None]
+
+
+def directive_spans(text: str, path: str) -> list[Exempt]:
+    """(start, end, codes) of the blocks that directives exempt; no codes = all rules.
+
+    codes None marks a directive comment itself: a finding inside it is exempt from
+    every rule, since the comment is markup, not text, and flagging it (then cutting
+    it with --fix) would undo the directive."""
     if not path.lower().endswith(_DIRECTIVE_SUFFIXES):
         return []
-    out = []
+    out: list[Exempt] = []
     for m in _DIRECTIVE.finditer(text):
         codes = tuple(c.upper() for c in re.findall(r"HY\d+", m.group(1), re.IGNORECASE))
+        out.append((m.start(), m.end(), None))
         start = m.end()
         while start < len(text) and text[start].isspace():
             start += 1
-        end = text.find("\n\n", start)
-        out.append((start, len(text) if end < 0 else end, codes))
+        blank = _BLANK_LINE.search(text, start)
+        out.append((start, len(text) if blank is None else blank.start(), codes))
     return out
 
 
-def exempt_by_directive(f: Finding, spans: Iterable[tuple[int, int, tuple[str, ...]]]) -> bool:
+def exempt_by_directive(f: Finding, spans: Iterable[Exempt]) -> bool:
     return any(
-        start <= f.start < end and (not codes or matches(f.code, codes))
+        start <= f.start and f.end <= end
+        if codes is None
+        else start <= f.start < end and (not codes or matches(f.code, codes))
         for start, end, codes in spans
     )
 

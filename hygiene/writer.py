@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,14 +24,27 @@ class OutputConflict(Exception):
     """The output folder would overlap the inputs."""
 
 
+def _file_mode(target: Path) -> int:
+    """The target's own mode when it exists, else what the umask gives a new file
+    (mkstemp's temp files are 0600, which a cleaned copy should not inherit)."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def atomic_write(path: str | Path, text: str, *, bom: bool = False) -> None:
     """Write text exactly (no newline translation) via a temp file and a rename."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
+    mode = _file_mode(target)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(("\ufeff" if bom else "") + text)
+        os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -55,6 +69,7 @@ class _AtomicFile:
 
     def commit(self) -> None:
         self.fh.close()
+        os.chmod(self.tmp, _file_mode(self.target))
         os.replace(self.tmp, self.target)
 
     def discard(self) -> None:

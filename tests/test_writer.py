@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -264,3 +265,22 @@ def rebuild(cleaned: str, entries: list[dict[str, object]]) -> str:
         assert isinstance(start, int)
         text = text[:start] + str(e["text"]) + text[start:]
     return text
+
+
+def test_atomic_write_keeps_an_existing_mode_and_gives_new_files_the_umask_mode(
+    tmp_path: Path,
+) -> None:
+    import stat
+
+    from hygiene.writer import atomic_write
+
+    existing = tmp_path / "a.txt"
+    existing.write_text("old\n")
+    existing.chmod(0o640)
+    atomic_write(existing, "new\n")
+    assert stat.S_IMODE(existing.stat().st_mode) == 0o640
+    fresh = tmp_path / "b.txt"
+    atomic_write(fresh, "x\n")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o666 & ~umask

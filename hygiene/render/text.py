@@ -83,7 +83,13 @@ def github_line(doc: Document, f: Finding) -> str:
     """A GitHub Actions workflow command that annotates the file."""
     level = {"error": "error", "warning": "warning"}.get(RULES[f.code].severity, "notice")
     message = f.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    path = doc.path.replace(",", "%2C").replace(":", "%3A")
+    path = (
+        doc.path.replace("%", "%25")
+        .replace("\r", "%0D")
+        .replace("\n", "%0A")
+        .replace(",", "%2C")
+        .replace(":", "%3A")
+    )
     return (
         f"::{level} file={path},line={f.line},col={f.column},endLine={f.end_line},"
         f"title={f.code} {RULES[f.code].name}::{message}"
