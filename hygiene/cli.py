@@ -6,7 +6,6 @@ commands that need them, so `hygiene --help` stays instant.
 
 from __future__ import annotations
 
-import fnmatch
 import functools
 import sqlite3
 import sys
@@ -131,11 +130,9 @@ class Inputs:
 
 
 def _excluded(path: str, globs: tuple[str, ...], root: Path) -> bool:
-    try:
-        rel = Path(path).resolve().relative_to(root).as_posix()
-    except ValueError:
-        rel = Path(path).as_posix()
-    return any(fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(Path(rel).name, g) for g in globs)
+    from hygiene.suppress import path_matches
+
+    return any(path_matches(path, glob, root) for glob in globs)
 
 
 def _with_index(

@@ -31,11 +31,15 @@ _DIRECTIVE_SUFFIXES = (".md", ".markdown", ".html", ".htm")
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 
 
-def per_file_ignored(path: str, code: str, table: Mapping[str, Sequence[str]], root: Path) -> bool:
+def path_matches(path: str, glob: str, root: Path) -> bool:
+    """A glob against the path relative to the config root, or against the file name."""
     rel = _relative(path, root)
+    return fnmatch.fnmatch(rel, glob) or fnmatch.fnmatch(Path(rel).name, glob)
+
+
+def per_file_ignored(path: str, code: str, table: Mapping[str, Sequence[str]], root: Path) -> bool:
     return any(
-        (fnmatch.fnmatch(rel, glob) or fnmatch.fnmatch(Path(rel).name, glob))
-        and matches(code, tuple(codes))
+        path_matches(path, glob, root) and matches(code, tuple(codes))
         for glob, codes in table.items()
     )
 
