@@ -10,6 +10,7 @@ from __future__ import annotations
 import fnmatch
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -28,7 +29,7 @@ MANIFEST_NAME = "hygiene-manifest.jsonl"
 OWN_OUTPUTS = frozenset({MANIFEST_NAME})
 _BOM = "\ufeff"
 # Bytes that never occur in text; one of them in the first block means binary.
-_BINARY_BYTES = frozenset(range(0, 9)) | frozenset(range(14, 32)) - {27}
+_BINARY_BYTE = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,7 @@ def _read_stream(
 
 def decode_text(data: bytes) -> tuple[str, bool] | str:
     """Decode bytes as UTF-8 text: ``(text, had_bom)``, or an error message."""
-    if any(b in _BINARY_BYTES for b in data[:8192]):
+    if _BINARY_BYTE.search(data, 0, 8192):
         return "binary file (control bytes found), not text"
     try:
         text = data.decode("utf-8")

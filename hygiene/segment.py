@@ -9,6 +9,7 @@ lines is a paragraph of its own.
 from __future__ import annotations
 
 import bisect
+import functools
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -40,10 +41,14 @@ class Segmented:
 
     def sentences_of(self, paragraph: Segment) -> list[Segment]:
         """The sentences inside a paragraph."""
-        starts = [s.start for s in self.sentences]
+        starts = self._sentence_starts
         lo = bisect.bisect_left(starts, paragraph.start)
         hi = bisect.bisect_left(starts, paragraph.end)
         return self.sentences[lo:hi]
+
+    @functools.cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [s.start for s in self.sentences]
 
     def line_span(self, start: int, end: int) -> tuple[int, int]:
         """The span from the start of start's line to the end of end's line."""

@@ -411,12 +411,13 @@ def comment_cues(shape: LineShape) -> list[Cue]:
     if shape.n_words <= 12 and _COMMENTS.search(shape.text):
         return [Cue("HY106", 0.9, "comment section text")]
     if shape.n_words <= 16 and _SIGNATURE.match(shape.text) and _is_signature(shape.text):
-        return [Cue("HY106", 0.85, "a comment's signature: who posted it and when")]
+        return [Cue("HY106", 0.85, SIGNATURE_REASON)]
     if shape.n_words <= 30 and _COMMENT_FORM.search(shape.text):
         return [Cue("HY106", 0.85, "comment form text")]
     return []
 
 
+SIGNATURE_REASON = "a comment's signature: who posted it and when"
 _FULL_DATE = _rx(rf"\b(?:{_MONTHS})\b\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}")
 
 

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-from hygiene.detectors.cues import LineShape
+from hygiene.detectors.cues import SIGNATURE_REASON, LineShape
 from hygiene.detectors.furniture import Verdict, furniture_flags
 from hygiene.findings import Finding, Span
 from hygiene.rules import RULES
@@ -151,7 +151,7 @@ def _parse_units(
 
 
 def _is_signature(flag: Verdict | None) -> bool:
-    return flag is not None and flag.code == "HY106" and "signature" in flag.reason
+    return flag is not None and flag.reason == SIGNATURE_REASON
 
 
 def find_comment_thread(rs: list[Role], flags: list[Verdict | None]) -> Region | None:
