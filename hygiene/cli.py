@@ -107,7 +107,28 @@ class Inputs:
         if any(selected(code, self.select, self.ignore) for code in ("HY311", "HY109")):
             report.files = _with_index(report.files, self.paths, index, neardup)
         report.files = [self.suppressed(r) for r in report.files]
+        report.thresholds = self.thresholds()
         return report
+
+    def thresholds(self) -> dict[str, object]:
+        """Settings that decide what is flagged, and the calibrated model thresholds."""
+        keys = (
+            "near-duplicate-threshold",
+            "near-duplicate-containment",
+            "repeated-min-documents",
+            "keep",
+            "embedder",
+            "select",
+            "ignore",
+        )
+        out: dict[str, object] = {key: self.settings[key] for key in keys}
+        if self.settings["embedder"] != "none":
+            from dataclasses import asdict
+
+            from hygiene.detectors.topic import Calibration
+
+            out.update({f"topic.{k}": v for k, v in asdict(Calibration.load()).items()})
+        return out
 
     def suppressed(self, result: FileResult) -> FileResult:
         """Without findings under min-severity, per-file-ignores or an ignore directive."""
@@ -292,11 +313,17 @@ def cli() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "concise"]),
+    type=click.Choice(["text", "json", "concise", "html", "sarif", "markdown"]),
     default="text",
     show_default=True,
-    help="text: grouped per file with reasons; json: the hygiene/1 contract; "
-    "concise: one line per finding.",
+    help="text: grouped per file with a summary table (colour on a terminal); json: the "
+    "hygiene/1 contract; concise: one line per finding; html: one self-contained page; "
+    "sarif: SARIF 2.1.0 for code-scanning tools; markdown: for a pull request.",
+)
+@click.option(
+    "--statistics",
+    is_flag=True,
+    help="Only the counts per rule (text and markdown formats).",
 )
 @click.option(
     "-o",
@@ -305,13 +332,16 @@ def cli() -> None:
     default="-",
     help="Write the report here instead of stdout.",
 )
-def report(inputs: Inputs, index: str, fmt: str, output: str) -> None:
+def report(inputs: Inputs, index: str, fmt: str, statistics: bool, output: str) -> None:
     """Report findings per file and a corpus summary.
 
     \b
     Exit codes: 0 report written, 2 some inputs could not be read.
     Examples:
       hygiene report fixtures/corpus
+      hygiene report --statistics archive/
+      hygiene report --format html archive/ -o report.html
+      hygiene report --format sarif archive/ -o hygiene.sarif
       hygiene report --format json archive/ -o report.json
     """
     from hygiene.render import render
@@ -319,7 +349,7 @@ def report(inputs: Inputs, index: str, fmt: str, output: str) -> None:
     rep = inputs.report(None if index == "none" else index)
     _print_errors(rep)
     to_terminal = output == "-" and sys.stdout.isatty()
-    text = render(rep, fmt, color=to_terminal)
+    text = render(rep, fmt, color=to_terminal, statistics=statistics)
     _write_output(output, text)
     sys.exit(EXIT_ERROR if rep.errors else EXIT_OK)
 

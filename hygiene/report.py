@@ -20,6 +20,8 @@ class Report:
     files: list[FileResult] = field(default_factory=list)
     errors: list[ReadError] = field(default_factory=list)
     clusters: list[dict[str, object]] = field(default_factory=list)
+    # The settings and model thresholds the findings were made with (for people).
+    thresholds: dict[str, object] = field(default_factory=dict)
 
     def add(self, item: FileResult | ReadError) -> None:
         if isinstance(item, ReadError):

@@ -34,7 +34,7 @@ def _snippet(text: str) -> str:
     return flat if len(flat) <= _SNIPPET else flat[: _SNIPPET - 1] + "…"
 
 
-def render_text(report: Report, *, color: bool = False) -> str:
+def render_text(report: Report, *, color: bool = False, statistics: bool = False) -> str:
     out: list[str] = []
     for result in report.files:
         if not result.findings:
