@@ -231,7 +231,7 @@ def input_options(func: F) -> F:
             multiple=True,
             metavar="PATTERN",
             help="File pattern to take from folders (repeatable; config: include). "
-            "Default: *.txt, *.md, *.jsonl.",
+            "Default: *.txt, *.md, *.jsonl, *.jsonl.gz.",
         ),
         click.option("--text-field", help="JSONL field holding the text. Default: text."),
         click.option("--id-field", help="JSONL field holding the record id. Default: id."),

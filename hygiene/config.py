@@ -20,7 +20,7 @@ CONFIG_FILES = ("hygiene.toml", ".hygiene.toml", "pyproject.toml")
 
 # key -> (default, allowed values or a type)
 SCHEMA: dict[str, tuple[Any, Any]] = {
-    "include": (["*.txt", "*.md", "*.jsonl"], list),
+    "include": (["*.txt", "*.md", "*.jsonl", "*.jsonl.gz"], list),
     "exclude": ([], list),
     "select": ([], list),
     "ignore": ([], list),

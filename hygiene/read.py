@@ -8,20 +8,22 @@ offsets match the bytes on disk (a leading BOM is dropped and remembered).
 from __future__ import annotations
 
 import fnmatch
+import gzip
 import json
 import os
 import re
 import sys
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from hygiene.document import Document
 
-DEFAULT_GLOBS: tuple[str, ...] = ("*.txt", "*.md", "*.jsonl")
-JSONL_SUFFIXES: tuple[str, ...] = (".jsonl", ".ndjson")
+DEFAULT_GLOBS: tuple[str, ...] = ("*.txt", "*.md", "*.jsonl", "*.jsonl.gz")
+JSONL_SUFFIXES: tuple[str, ...] = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 STDIN = "-"
 MANIFEST_NAME = "hygiene-manifest.jsonl"
@@ -52,23 +54,63 @@ class ReadOptions:
     max_bytes: int = DEFAULT_MAX_BYTES
 
 
+@dataclass(frozen=True)
+class Source:
+    """One input file (or stdin) that yields documents: a text file gives one, a
+    JSONL file one per record. Engines hand sources to workers, which read them."""
+
+    path: str  # as shown in messages; "<stdin>" for standard input
+    relpath: str  # where its cleaned copy goes under an output folder
+
+    @property
+    def is_stdin(self) -> bool:
+        return self.path == "<stdin>"
+
+
+def iter_sources(
+    paths: Sequence[str], options: ReadOptions | None = None
+) -> Iterator[Source | ReadError]:
+    """The files behind the given paths (folders walked), in a deterministic order."""
+    opts = options or ReadOptions()
+    for raw in paths:
+        if raw == STDIN:
+            yield Source("<stdin>", "stdin.txt")
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            for file in _walk(path, opts.globs):
+                yield Source(str(file), file.relative_to(path).as_posix())
+        elif path.exists() or path.is_symlink():
+            yield Source(str(path), path.name)
+        else:
+            yield ReadError(raw, "no such file or directory")
+
+
+def read_source(
+    source: Source, options: ReadOptions | None = None
+) -> Iterator[Document | ReadError]:
+    """The documents of one source; JSONL is streamed record by record."""
+    opts = options or ReadOptions()
+    if source.is_stdin:
+        yield from _read_stream(sys.stdin.buffer, source.path, source.relpath, opts)
+        return
+    yield from _read_file(Path(source.path), source.relpath, opts)
+
+
 def iter_documents(
     paths: Sequence[str], options: ReadOptions | None = None
 ) -> Iterator[Document | ReadError]:
     """Yield a Document or a ReadError for each input, in a deterministic order."""
     opts = options or ReadOptions()
-    for raw in paths:
-        if raw == STDIN:
-            yield from _read_stream(sys.stdin.buffer, "<stdin>", "stdin.txt", opts)
-            continue
-        path = Path(raw)
-        if path.is_dir():
-            for file in _walk(path, opts.globs):
-                yield from _read_file(file, file.relative_to(path).as_posix(), opts)
-        elif path.exists() or path.is_symlink():
-            yield from _read_file(path, path.name, opts)
+    for source in iter_sources(paths, opts):
+        if isinstance(source, ReadError):
+            yield source
         else:
-            yield ReadError(raw, "no such file or directory")
+            yield from read_source(source, opts)
+
+
+def is_jsonl(path: str) -> bool:
+    return path.endswith(JSONL_SUFFIXES)
 
 
 def _walk(root: Path, globs: tuple[str, ...]) -> list[Path]:
@@ -88,12 +130,14 @@ def _walk(root: Path, globs: tuple[str, ...]) -> list[Path]:
 def _read_file(path: Path, relpath: str, opts: ReadOptions) -> Iterator[Document | ReadError]:
     shown = str(path)
     try:
-        size = path.stat().st_size
-        if size > opts.max_bytes:
-            yield ReadError(shown, f"file too large: {size} bytes (limit {opts.max_bytes})")
+        info = path.stat()
+        jsonl = is_jsonl(shown)
+        if info.st_size > opts.max_bytes and not jsonl:  # JSONL: the limit is per record
+            yield ReadError(shown, f"file too large: {info.st_size} bytes (limit {opts.max_bytes})")
             return
-        with path.open("rb") as fh:
-            stamp = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).isoformat()
+        stamp = datetime.fromtimestamp(info.st_mtime, tz=UTC).isoformat()
+        with path.open("rb") as raw:
+            fh: IO[bytes] = gzip.GzipFile(fileobj=raw) if shown.endswith(".gz") else raw
             for item in _read_stream(fh, shown, relpath, opts):
                 if isinstance(item, Document) and item.date is None:
                     item = replace(item, date=stamp)
@@ -102,19 +146,21 @@ def _read_file(path: Path, relpath: str, opts: ReadOptions) -> Iterator[Document
         yield ReadError(shown, "is a directory")
     except PermissionError:
         yield ReadError(shown, "cannot read: permission denied")
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        yield ReadError(shown, f"not a readable gzip file: {exc}")
     except OSError as exc:
         yield ReadError(shown, f"cannot read: {exc.strerror or exc}")
 
 
 def _read_stream(
-    fh: BinaryIO, shown: str, relpath: str, opts: ReadOptions
+    fh: IO[bytes], shown: str, relpath: str, opts: ReadOptions
 ) -> Iterator[Document | ReadError]:
+    if is_jsonl(shown):
+        yield from _parse_jsonl(fh, shown, relpath, opts)
+        return
     data = fh.read(opts.max_bytes + 1)
     if len(data) > opts.max_bytes:
         yield ReadError(shown, f"input too large: over {opts.max_bytes} bytes")
-        return
-    if shown.endswith(JSONL_SUFFIXES):
-        yield from _parse_jsonl(data, shown, relpath, opts)
         return
     result = decode_text(data)
     if isinstance(result, str):
@@ -140,24 +186,45 @@ def decode_text(data: bytes) -> tuple[str, bool] | str:
     return text, bom
 
 
+def _lines(fh: IO[bytes], limit: int) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, bytes) for each line, or None for a line over ``limit`` bytes,
+    which is skipped without ever being held in memory whole."""
+    number = 0
+    while True:
+        line = fh.readline(limit + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > limit and not line.endswith(b"\n"):
+            while line and not line.endswith(b"\n"):  # drain the rest of the long line
+                line = fh.readline(1 << 20)
+            yield number, None
+            continue
+        yield number, line
+
+
 def _parse_jsonl(
-    data: bytes, shown: str, relpath: str, opts: ReadOptions
+    fh: IO[bytes], shown: str, relpath: str, opts: ReadOptions
 ) -> Iterator[Document | ReadError]:
-    try:
-        body = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        yield ReadError(
-            shown, f"not valid UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}"
-        )
-        return
-    if not body.strip():
-        yield ReadError(shown, "empty file: no records")
-        return
+    records = 0
     seen: set[str] = set()
-    for number, line in enumerate(body.split("\n"), start=1):
+    for number, raw in _lines(fh, opts.max_bytes):
+        where = f"{shown}:{number}"
+        if raw is None:
+            records += 1
+            yield ReadError(where, f"record too large: over {opts.max_bytes} bytes")
+            continue
+        try:
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            records += 1
+            yield ReadError(
+                where, f"not valid UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start}"
+            )
+            continue
         if not line.strip():
             continue
-        where = f"{shown}:{number}"
+        records += 1
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
@@ -189,3 +256,5 @@ def _parse_jsonl(
             record_line=number,
             record=record,
         )
+    if records == 0:
+        yield ReadError(shown, "empty file: no records")

@@ -207,7 +207,7 @@ def test_config_show_lists_every_key_with_its_source(
     assert rows["fail-on"] == ("'error'", here)
     assert rows["select"] == ("['HY1', 'HY3']", here)
     assert rows["max-bytes"] == ("1000", here)
-    assert rows["include"] == ("['*.txt', '*.md', '*.jsonl']", "default")
+    assert rows["include"] == ("['*.txt', '*.md', '*.jsonl', '*.jsonl.gz']", "default")
     assert rows["min-severity"] == ("'info'", "default")
     from_file = {key for key, (_, src) in rows.items() if src != "default"}
     assert from_file == {"fail-on", "select", "max-bytes"}

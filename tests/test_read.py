@@ -77,8 +77,8 @@ def test_hidden_folders_are_skipped(tree: Path) -> None:
 
 
 def test_default_globs_take_text_markdown_and_jsonl(tmp_path: Path) -> None:
-    # The README and the `--glob` help promise *.txt, *.md and *.jsonl from folders.
-    assert set(DEFAULT_GLOBS) == {"*.txt", "*.md", "*.jsonl"}
+    # The README and the `--glob` help promise *.txt, *.md, *.jsonl and *.jsonl.gz.
+    assert set(DEFAULT_GLOBS) == {"*.txt", "*.md", "*.jsonl", "*.jsonl.gz"}
     write(tmp_path / "a.txt", "Plain.\n")
     write(tmp_path / "b.md", "Markdown.\n")
     write(tmp_path / "c.jsonl", '{"id": "r1", "text": "Record."}\n')
@@ -361,3 +361,36 @@ def test_other_os_errors_are_reported(tmp_path: Path, monkeypatch: pytest.Monkey
 
 def test_read_error_to_json() -> None:
     assert ReadError("a.bin", "binary").to_json() == {"path": "a.bin", "message": "binary"}
+
+
+def test_gzipped_jsonl_is_read_record_by_record(tmp_path: Path) -> None:
+    import gzip
+
+    with gzip.open(tmp_path / "shard.jsonl.gz", "wt", encoding="utf-8") as fh:
+        fh.write('{"id": "a", "text": "First."}\n{"id": "b", "text": "Second."}\n')
+    got = docs(read([tmp_path]))
+    assert [(d.id.rsplit("#", 1)[1], d.text, d.record_line) for d in got] == [
+        ("a", "First.", 1),
+        ("b", "Second.", 2),
+    ]
+
+
+def test_a_corrupt_gzip_is_an_error_naming_the_file(tmp_path: Path) -> None:
+    (tmp_path / "bad.jsonl.gz").write_bytes(b"not gzip at all")
+    items = list(read([tmp_path / "bad.jsonl.gz"]))
+    assert [type(i).__name__ for i in items] == ["ReadError"]
+    assert "bad.jsonl.gz" in items[0].path and "gzip" in items[0].message
+
+
+def test_jsonl_size_limit_is_per_record(tmp_path: Path) -> None:
+    # A large JSONL file is fine; only a record over the limit is refused, and the
+    # reader goes on with the next record.
+    big = "x" * 500
+    lines = [f'{{"id": "{i}", "text": "Story {i}."}}' for i in range(50)]
+    lines[3] = f'{{"id": "3", "text": "{big}"}}'
+    (tmp_path / "c.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    items = list(read([tmp_path / "c.jsonl"], max_bytes=200))
+    errors = [i for i in items if not isinstance(i, Document)]
+    assert len([i for i in items if isinstance(i, Document)]) == 49
+    assert len(errors) == 1 and errors[0].path.endswith("c.jsonl:4")
+    assert "record too large" in errors[0].message
