@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import sqlite3
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -20,11 +20,12 @@ from hygiene import __version__
 
 if TYPE_CHECKING:
     from hygiene.config import Settings
-    from hygiene.document import Document
+    from hygiene.engine import Engine
     from hygiene.neardup import NearDupOptions
     from hygiene.pipeline import FileResult
     from hygiene.read import ReadError
     from hygiene.report import Report
+    from hygiene.work import JobSpec
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -50,29 +51,36 @@ class Inputs:
     def text_field(self) -> str:
         return str(self.settings["text-field"])
 
-    def documents(self) -> Iterator[Document | ReadError]:
-        from hygiene.read import ReadOptions, iter_documents
+    def spec(self, threads: int | None = None) -> JobSpec:
+        """What every worker needs to know, picklable."""
+        from hygiene.corpus import CorpusOptions
+        from hygiene.read import ReadOptions
+        from hygiene.work import JobSpec
 
-        opts = ReadOptions(
+        _check_selectors(self.select + self.ignore)
+        read = ReadOptions(
             globs=tuple(self.settings["include"]),
             text_field=self.text_field,
             id_field=self.settings["id-field"],
             max_bytes=self.settings["max-bytes"],
+            exclude=tuple(self.settings["exclude"]),
+            root=str(self.settings.root),
         )
-        excluded = tuple(self.settings["exclude"])
-        for item in iter_documents(self.paths, opts):
-            if excluded and _excluded(item.path, excluded, self.settings.root):
-                continue
-            yield item
-
-    def results(self) -> Iterator[FileResult | ReadError]:
-        """Run the pipeline over the inputs, one document at a time."""
-        from hygiene.detectors import default_detectors
-        from hygiene.pipeline import Pipeline
-
-        _check_selectors(self.select + self.ignore)
-        pipeline = Pipeline(default_detectors(self.settings["embedder"]), self.select, self.ignore)
-        return pipeline.run(self.documents())
+        corpus = CorpusOptions(
+            self.neardup_options(),
+            min_documents=self.settings["repeated-min-documents"],
+            include=self.select,
+            exclude=self.ignore,
+        )
+        return JobSpec(
+            read=read,
+            include=self.select,
+            exclude=self.ignore,
+            embedder=self.settings["embedder"],
+            corpus=corpus,
+            time_limit=float(self.settings["time-limit"]),
+            threads=threads,
+        )
 
     def neardup_options(self) -> NearDupOptions:
         from hygiene.neardup import NearDupOptions
@@ -83,52 +91,33 @@ class Inputs:
             keep=self.settings["keep"],
         )
 
-    def report(self, index: str | None = "auto") -> Report:
-        """Every document through the pipeline, then the corpus stage over all of them,
-        then the comparison with the archive index (``auto``: the nearest one above
-        the first input; None: none), then the project's suppressions."""
-        from hygiene.corpus import CorpusOptions, apply_corpus_stage
+    def report(
+        self, index: str | None = "auto", engine: Engine | None = None, progress: bool | None = None
+    ) -> Report:
+        """Both passes over the inputs (see hygiene.job), then the comparison with the
+        archive index (``auto``: the nearest one above the first input; None: none),
+        then the project's suppressions."""
         from hygiene.decide import selected
+        from hygiene.engine import LocalEngine
+        from hygiene.job import first_pass, second_pass
+        from hygiene.read import ReadError
         from hygiene.report import Report
 
+        engine = engine or LocalEngine(1)
+        spec, paths = self.spec(), self.paths
         report = Report()
-        for item in self.results():
-            report.add(item)
-        neardup = self.neardup_options()
-        options = CorpusOptions(
-            neardup,
-            min_documents=self.settings["repeated-min-documents"],
-            include=self.select,
-            exclude=self.ignore,
-        )
-        report.files, clusters = apply_corpus_stage(report.files, options)
-        ids = {r.doc.id: r.doc.id for r in report.files}
-        report.clusters = [c.to_json(ids) for c in clusters]
+        first = first_pass(engine, paths, spec, progress=progress)
+        for _, analysed in second_pass(engine, paths, spec, first, progress=progress):
+            report.add(analysed.item)
+            if analysed.problem and not isinstance(analysed.item, ReadError):
+                report.errors.append(ReadError(analysed.item.doc.id, analysed.problem))
+        clusters = first.decisions.clusters
+        report.clusters = [c.to_json({m: m for m in c.members}) for c in clusters]
         if any(selected(code, self.select, self.ignore) for code in ("HY311", "HY109")):
-            report.files = _with_index(report.files, self.paths, index, neardup)
+            report.files = _with_index(report.files, self.paths, index, self.neardup_options())
         report.files = [self.suppressed(r) for r in report.files]
         report.thresholds = self.thresholds()
         return report
-
-    def thresholds(self) -> dict[str, object]:
-        """Settings that decide what is flagged, and the calibrated model thresholds."""
-        keys = (
-            "near-duplicate-threshold",
-            "near-duplicate-containment",
-            "repeated-min-documents",
-            "keep",
-            "embedder",
-            "select",
-            "ignore",
-        )
-        out: dict[str, object] = {key: self.settings[key] for key in keys}
-        if self.settings["embedder"] != "none":
-            from dataclasses import asdict
-
-            from hygiene.detectors.topic import Calibration
-
-            out.update({f"topic.{k}": v for k, v in asdict(Calibration.load()).items()})
-        return out
 
     def suppressed(self, result: FileResult) -> FileResult:
         """Without findings under min-severity, per-file-ignores or an ignore directive."""
@@ -149,11 +138,25 @@ class Inputs:
         ]
         return result if len(kept) == len(result.findings) else FileResult(result.doc, kept)
 
+    def thresholds(self) -> dict[str, object]:
+        """Settings that decide what is flagged, and the calibrated model thresholds."""
+        keys = (
+            "near-duplicate-threshold",
+            "near-duplicate-containment",
+            "repeated-min-documents",
+            "keep",
+            "embedder",
+            "select",
+            "ignore",
+        )
+        out: dict[str, object] = {key: self.settings[key] for key in keys}
+        if self.settings["embedder"] != "none":
+            from dataclasses import asdict
 
-def _excluded(path: str, globs: tuple[str, ...], root: Path) -> bool:
-    from hygiene.suppress import path_matches
+            from hygiene.detectors.topic import Calibration
 
-    return any(path_matches(path, glob, root) for glob in globs)
+            out.update({f"topic.{k}": v for k, v in asdict(Calibration.load()).items()})
+        return out
 
 
 def _with_index(
@@ -194,6 +197,67 @@ def index_option(func: F) -> F:
     return option(func)
 
 
+def engine_options(func: F) -> F:
+    """Where the work runs: -j worker processes, or Ray; and the progress line."""
+
+    @functools.wraps(func)
+    def wrapper(**kwargs: Any) -> Any:
+        from hygiene.engine import LocalEngine, resolve_jobs
+
+        jobs = resolve_jobs(kwargs.pop("jobs"))
+        name = kwargs.pop("engine_name")
+        address = kwargs.pop("ray_address")
+        if name == "ray":
+            from hygiene.ray_engine import EngineUnavailable, RayEngine
+
+            try:
+                engine: Engine = RayEngine(jobs, address)
+            except EngineUnavailable as exc:
+                raise click.UsageError(str(exc)) from exc
+        else:
+            engine = LocalEngine(jobs)
+        try:
+            return func(engine=engine, **kwargs)
+        finally:
+            engine.close()
+
+    decorators = [
+        click.option(
+            "-j",
+            "--jobs",
+            type=click.IntRange(min=0),
+            default=1,
+            show_default=True,
+            help="Worker processes, each loading the model once (0: one per core).",
+        ),
+        click.option(
+            "--engine",
+            "engine_name",
+            type=click.Choice(["local", "ray"]),
+            default="local",
+            show_default=True,
+            help="local: processes on this machine; ray: Ray Data, on a local Ray "
+            "instance or the cluster at --ray-address (pip install 'hygiene[ray]').",
+        ),
+        click.option(
+            "--ray-address",
+            metavar="ADDRESS",
+            help="Ray cluster to join, e.g. ray://head:10001 (default: RAY_ADDRESS, "
+            "else a local instance with --jobs CPUs).",
+        ),
+        click.option(
+            "--progress/--no-progress",
+            default=None,
+            help="Progress with rate and ETA on stderr (default: only on a terminal, "
+            "never when CI is set).",
+        ),
+    ]
+    command: Callable[..., Any] = wrapper
+    for decorator in reversed(decorators):
+        command = decorator(command)
+    return command  # type: ignore[return-value]
+
+
 _FLAGS = {  # option parameter -> settings key
     "globs": "include",
     "text_field": "text-field",
@@ -201,6 +265,7 @@ _FLAGS = {  # option parameter -> settings key
     "select": "select",
     "ignore": "ignore",
     "max_bytes": "max-bytes",
+    "time_limit": "time-limit",
     "embedder": "embedder",
     "keep": "keep",
 }
@@ -247,7 +312,14 @@ def input_options(func: F) -> F:
         click.option(
             "--max-bytes",
             type=click.IntRange(min=1),
-            help="Larger inputs are reported as errors, not read. Default: 20 MiB.",
+            help="Larger files (JSONL: records) are reported as errors, not read. Default: 20 MiB.",
+        ),
+        click.option(
+            "--time-limit",
+            type=click.FloatRange(min=0),
+            metavar="SECONDS",
+            help="Per-document time limit; a document past it is reported and passed "
+            "through unchanged (0: none). Default: 60.",
         ),
         click.option(
             "--embedder",
@@ -310,6 +382,7 @@ def cli() -> None:
 @cli.command()
 @input_options
 @index_option
+@engine_options
 @click.option(
     "--format",
     "fmt",
@@ -332,7 +405,15 @@ def cli() -> None:
     default="-",
     help="Write the report here instead of stdout.",
 )
-def report(inputs: Inputs, index: str, fmt: str, statistics: bool, output: str) -> None:
+def report(
+    inputs: Inputs,
+    index: str,
+    engine: Engine,
+    progress: bool | None,
+    fmt: str,
+    statistics: bool,
+    output: str,
+) -> None:
     """Report findings per file and a corpus summary.
 
     \b
@@ -343,10 +424,11 @@ def report(inputs: Inputs, index: str, fmt: str, statistics: bool, output: str) 
       hygiene report --format html archive/ -o report.html
       hygiene report --format sarif archive/ -o hygiene.sarif
       hygiene report --format json archive/ -o report.json
+      hygiene report -j 0 corpus.jsonl.gz --format json -o report.json
     """
     from hygiene.render import render
 
-    rep = inputs.report(None if index == "none" else index)
+    rep = inputs.report(None if index == "none" else index, engine, progress)
     _print_errors(rep)
     to_terminal = output == "-" and sys.stdout.isatty()
     text = render(rep, fmt, color=to_terminal, statistics=statistics)
@@ -498,6 +580,7 @@ def _fix_or_diff(results: list[FileResult], write: bool) -> list[FileResult]:
 
 @cli.command()
 @input_options
+@engine_options
 @click.option(
     "--out",
     "out_dir",
@@ -505,40 +588,81 @@ def _fix_or_diff(results: list[FileResult], write: bool) -> list[FileResult]:
     type=click.Path(file_okay=False),
     help="Folder for cleaned copies and hygiene-manifest.jsonl (must be outside the inputs).",
 )
-def clean(inputs: Inputs, out_dir: str) -> None:
+@click.option(
+    "--annotate",
+    is_flag=True,
+    help="Give each cleaned JSONL record a 'hygiene' field with its findings (offsets "
+    "into the input text).",
+)
+@click.option(
+    "--restart",
+    is_flag=True,
+    help="Discard an unfinished job in OUT and start again (default: resume it).",
+)
+def clean(
+    inputs: Inputs,
+    engine: Engine,
+    progress: bool | None,
+    out_dir: str,
+    annotate: bool,
+    restart: bool,
+) -> None:
     """Write cleaned copies of the inputs and a manifest of every removal.
 
-    Each cleaned file lands under OUT with the same relative path (JSONL records
-    keep their other fields). OUT/hygiene-manifest.jsonl has one record per
-    removed span: path, offsets, lines, rule, category, reason and the removed
-    text, so nothing is lost. Inputs are never written to.
+    Two passes: the first sketches every document and decides what needs the
+    whole corpus (near-duplicate clusters, paragraphs repeated across documents);
+    the second cleans each document and writes it. Memory stays flat whatever the
+    corpus size, apart from the near-duplicate sketches.
+
+    Each cleaned file lands under OUT with the same relative path; JSONL(.gz)
+    records keep their other fields. Near-duplicates (HY311) are left out but for
+    the copy the --keep policy keeps. OUT/hygiene-manifest.jsonl has one record per
+    action: "removed" spans (offsets, lines, rule, reason, the removed text),
+    "dropped" duplicates (with their text), "skipped" inputs and documents
+    "copied" unchanged (time limit), so nothing is lost. Inputs are never written.
+
+    A job that is interrupted (Ctrl-C, kill -9, a crash) resumes where it stopped
+    when the same command is run again, and ends with the same output.
 
     \b
-    Exit codes: 0 done, 2 some inputs could not be read or written.
-    Example:
+    Exit codes: 0 done, 2 some inputs could not be read, analysed or written.
+    Examples:
       hygiene clean archive/ --out archive-clean/ --ignore HY108
+      hygiene clean -j 0 shards/*.jsonl.gz --out clean/ --annotate
+      hygiene clean --engine ray --ray-address ray://head:10001 corpus/ --out clean/
     """
-    from hygiene.writer import CleanWriter, OutputConflict
+    from hygiene.job import InputsChanged, run_clean
+    from hygiene.state import JobMismatch
+    from hygiene.writer import OutputConflict
 
-    results = inputs.results()
+    def report_error(error: ReadError) -> None:
+        click.echo(f"hygiene: error: {error.path}: {error.message}", err=True)
+
     try:
-        writer = CleanWriter(out_dir, inputs.paths, inputs.text_field)
-    except OutputConflict as exc:
+        outcome = run_clean(
+            engine,
+            inputs.paths,
+            inputs.spec(),
+            out_dir,
+            text_field=inputs.text_field,
+            annotate=annotate,
+            restart=restart,
+            progress=progress,
+            postprocess=inputs.suppressed,
+            on_error=report_error,
+            key_extra={"suppress": repr(inputs.settings["per-file-ignores"])},
+        )
+    except (OutputConflict, JobMismatch, InputsChanged) as exc:
         raise click.UsageError(str(exc)) from exc
-    failed = False
-    with writer:
-        for item in results:
-            error = writer.add(item)
-            if error is not None:
-                click.echo(f"hygiene: error: {error.path}: {error.message}", err=True)
-                failed = True
-    stats = writer.stats
+    stats = outcome.stats
+    resumed = " (resumed)" if outcome.resumed else ""
     click.echo(
-        f"Cleaned {stats.files} documents into {out_dir}: removed {stats.removals} spans "
-        f"({stats.removed_chars} characters); manifest {writer.manifest_path}",
+        f"Cleaned {stats.files} documents into {out_dir}{resumed}: removed {stats.removals} "
+        f"spans ({stats.removed_chars} characters), dropped {stats.dropped} near-duplicates, "
+        f"{outcome.errors} errors; manifest {Path(out_dir) / 'hygiene-manifest.jsonl'}",
         err=True,
     )
-    sys.exit(EXIT_ERROR if failed else EXIT_OK)
+    sys.exit(EXIT_ERROR if outcome.errors else EXIT_OK)
 
 
 @cli.group()

@@ -33,6 +33,7 @@ SCHEMA: dict[str, tuple[Any, Any]] = {
     "text-field": ("text", str),
     "id-field": ("id", str),
     "max-bytes": (20 * 1024 * 1024, int),
+    "time-limit": (60.0, float),
     "baseline": (None, str),
     "near-duplicate-threshold": (0.25, float),
     "near-duplicate-containment": (0.6, float),

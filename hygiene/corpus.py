@@ -11,16 +11,18 @@ After the per-document pipeline has run over the whole corpus:
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
-from collections.abc import Sequence
+from array import array
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+
+import numpy as np
 
 from hygiene.decide import resolve, selected
 from hygiene.detectors import finding_for
 from hygiene.detectors.repeated import normalise
 from hygiene.document import Document, Segment
 from hygiene.findings import Category, Finding
-from hygiene.neardup import Cluster, NearDuplicateFinder, NearDupOptions
+from hygiene.neardup import Cluster, Entry, NearDuplicateFinder, NearDupOptions
 from hygiene.pipeline import FileResult
 from hygiene.segment import segment
 
@@ -44,44 +46,153 @@ def story_text(result: FileResult) -> str:
     return result.doc.text
 
 
+@dataclass(frozen=True)
+class Sketch:
+    """What the first pass keeps of a document: enough for every corpus-wide
+    decision, a few hundred bytes instead of the text."""
+
+    key: str
+    entry: Entry | None  # near-duplicate sketch; None when neither rule is selected
+    paragraphs: tuple[int, ...]  # 64-bit digests of its paragraphs, for HY109
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """A document that is a near-duplicate of the one its cluster keeps."""
+
+    kept: str
+    similarity: float
+    containment: float
+    cluster: int
+    size: int
+
+
+@dataclass
+class CorpusDecisions:
+    """The outcome of the first pass, applied to each document in the second."""
+
+    clusters: list[Cluster] = field(default_factory=list)
+    duplicates: dict[str, Duplicate] = field(default_factory=dict)  # key -> its kept copy
+    repeated: dict[int, int] = field(default_factory=dict)  # paragraph digest -> documents
+    has_repeats: frozenset[str] = frozenset()  # keys of documents with such a paragraph
+
+    def findings(self, doc: Document) -> list[Finding]:
+        """The HY311 and HY109 findings of one document."""
+        found: list[Finding] = []
+        dup = self.duplicates.get(doc.id)
+        if dup is not None:
+            why = f"cluster {dup.cluster} of {dup.size} documents, {dup.kept} kept by policy"
+            found.append(near_duplicate(doc, dup.kept, dup.similarity, dup.containment, why))
+        if doc.id in self.has_repeats:
+            for digest, paragraph in paragraph_fingerprints(doc):
+                count = self.repeated.get(_short(digest))
+                if count is not None:
+                    found.append(repeated_paragraph(paragraph, count, "this corpus"))
+        return found
+
+
+class CorpusPass:
+    """The first pass: sketch every document, then decide clusters and repeats.
+
+    Memory grows with the corpus only by the sketches (a 32-bit MinHash signature,
+    a few figures, 8 bytes per paragraph), never by the texts.
+    """
+
+    def __init__(self, options: CorpusOptions | None = None) -> None:
+        self.options = options or CorpusOptions()
+        self.want_dups = selected("HY311", self.options.include, self.options.exclude)
+        self.want_repeats = selected("HY109", self.options.include, self.options.exclude)
+        self.finder = NearDuplicateFinder(self.options.neardup)
+        self._keys: list[str] = []
+        self._para_digest = array("Q")
+        self._para_doc = array("I")
+
+    @property
+    def needed(self) -> bool:
+        return self.want_dups or self.want_repeats
+
+    def sketch(self, doc: Document) -> Sketch:
+        """Pure: safe to run in a worker process."""
+        if not self.needed:
+            return Sketch(doc.id, None, ())
+        entry = self.finder.entry(doc.id, doc.path, doc.text, doc.date)
+        digests: tuple[int, ...] = ()
+        if self.want_repeats:
+            digests = tuple(_short(d) for d, _ in paragraph_fingerprints(doc))
+        return Sketch(doc.id, entry, digests)
+
+    def add(self, sketch: Sketch, *, index: bool = True) -> None:
+        if sketch.entry is None:
+            return
+        self.finder.add_entry(sketch.entry, index=index)
+        ordinal = len(self._keys)
+        self._keys.append(sketch.key)
+        for digest in set(sketch.paragraphs):
+            self._para_digest.append(digest)
+            self._para_doc.append(ordinal)
+
+    def decide(self, candidates: Iterable[tuple[str, str]] | None = None) -> CorpusDecisions:
+        """Clusters (from the LSH index, or from ``candidates`` found by an engine),
+        then the paragraphs repeated across unrelated documents."""
+        if not self.needed:
+            return CorpusDecisions()
+        clusters = self.finder.clusters(candidates)
+        decisions = CorpusDecisions(clusters)
+        if self.want_dups:
+            for c in clusters:
+                for m in c.members:
+                    if m != c.kept:
+                        dup = Duplicate(
+                            c.kept, c.similarity[m], c.containment[m], c.id, len(c.members)
+                        )
+                        decisions.duplicates[m] = dup
+        if self.want_repeats:
+            self._repeats(decisions)
+        return decisions
+
+    def _repeats(self, decisions: CorpusDecisions) -> None:
+        """Count each paragraph's owners (a cluster counts once) with numpy, so that
+        millions of paragraphs cost arrays, not Python objects."""
+        if not self._para_digest:
+            return
+        owner_of = np.arange(len(self._keys), dtype=np.int64)
+        ordinal = {key: i for i, key in enumerate(self._keys)}
+        for c in decisions.clusters:
+            first = ordinal[c.members[0]]
+            for m in c.members:
+                owner_of[ordinal[m]] = first
+        digests = np.frombuffer(self._para_digest, dtype=np.uint64)
+        docs = np.frombuffer(self._para_doc, dtype=np.uint32)
+
+        owners = owner_of[docs.astype(np.int64)]
+        pairs = np.unique(np.stack([digests, owners.astype(np.uint64)], axis=1), axis=0)
+        values, counts = np.unique(pairs[:, 0], return_counts=True)
+        keep = counts >= self.options.min_documents
+        decisions.repeated = {
+            int(v): int(n) for v, n in zip(values[keep], counts[keep], strict=True)
+        }
+        flagged = np.isin(digests, values[keep])
+        decisions.has_repeats = frozenset(self._keys[int(i)] for i in np.unique(docs[flagged]))
+
+
+def _short(digest: bytes) -> int:
+    return int.from_bytes(digest[:8], "big")
+
+
 def apply_corpus_stage(
     results: Sequence[FileResult], options: CorpusOptions | None = None
 ) -> tuple[list[FileResult], list[Cluster]]:
-    """New results with HY311/HY109 findings added, and the clusters."""
-    opts = options or CorpusOptions()
-    want_dups = selected("HY311", opts.include, opts.exclude)
-    want_repeats = selected("HY109", opts.include, opts.exclude)
-    clusters: list[Cluster] = []
-    if want_dups or want_repeats:
-        finder = NearDuplicateFinder(opts.neardup)
-        for r in results:
-            finder.add(r.doc.id, r.doc.path, story_text(r), r.doc.date)
-        clusters = finder.clusters()
-    added: dict[str, list[Finding]] = defaultdict(list)
-    if want_dups:
-        by_id = {r.doc.id: r for r in results}
-        for cluster in clusters:
-            for member in cluster.members:
-                if member != cluster.kept:
-                    added[member].append(
-                        _near_duplicate(by_id[member], by_id[cluster.kept], cluster)
-                    )
-    if want_repeats:
-        cluster_of = {m: c.id for c in clusters for m in c.members}
-        for doc_id, finding in _repeated_paragraphs(results, cluster_of, opts):
-            added[doc_id].append(finding)
-    out = [
-        replace(r, findings=resolve([*r.findings, *added[r.doc.id]])) if r.doc.id in added else r
-        for r in results
-    ]
-    return out, clusters
-
-
-def _near_duplicate(result: FileResult, kept: FileResult, cluster: Cluster) -> Finding:
-    j = cluster.similarity[result.doc.id]
-    c = cluster.containment[result.doc.id]
-    why = f"cluster {cluster.id} of {len(cluster.members)} documents, {kept.doc.id} kept by policy"
-    return near_duplicate(result.doc, kept.doc.id, j, c, why)
+    """New results with HY311/HY109 findings added, and the clusters (both passes
+    over results already in memory)."""
+    corpus = CorpusPass(options)
+    for r in results:
+        corpus.add(corpus.sketch(r.doc))
+    decisions = corpus.decide()
+    out = []
+    for r in results:
+        added = decisions.findings(r.doc)
+        out.append(replace(r, findings=resolve([*r.findings, *added])) if added else r)
+    return out, decisions.clusters
 
 
 def near_duplicate(doc: Document, of: str, j: float, c: float, why: str) -> Finding:
@@ -123,18 +234,3 @@ def repeated_paragraph(paragraph: Segment, documents: int, where: str) -> Findin
         min(0.99, 0.5 + documents / 20),
         f"paragraph found in {documents} unrelated documents of {where}",
     )
-
-
-def _repeated_paragraphs(
-    results: Sequence[FileResult], cluster_of: dict[str, int], opts: CorpusOptions
-) -> list[tuple[str, Finding]]:
-    places: dict[bytes, list[tuple[str, Segment]]] = defaultdict(list)
-    for r in results:
-        for digest, paragraph in paragraph_fingerprints(r.doc):
-            places[digest].append((r.doc.id, paragraph))
-    out = []
-    for spots in places.values():
-        owners = {cluster_of.get(doc_id, doc_id) for doc_id, _ in spots}
-        if len(owners) >= opts.min_documents:
-            out += [(d, repeated_paragraph(p, len(owners), "this corpus")) for d, p in spots]
-    return out

@@ -65,7 +65,7 @@ class OnnxEmbedder:
                 f"{path} is missing; build it with 'python scripts/build_onnx_model.py'"
             )
         options = ort.SessionOptions()
-        options.intra_op_num_threads = threads or min(os.cpu_count() or 1, 4)
+        options.intra_op_num_threads = threads or _THREADS or min(os.cpu_count() or 1, 4)
         options.inter_op_num_threads = 1
         self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         self._tokenizer = Tokenizer.from_file(str(packaged_model_path() / "tokenizer.json"))
@@ -103,6 +103,10 @@ class SentenceTransformerEmbedder:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer
 
+        if _THREADS:
+            import torch
+
+            torch.set_num_threads(_THREADS)
         self._model = SentenceTransformer(str(packaged_model_path()), device="cpu")
 
     def embed(self, texts: Sequence[str], batch_size: int = 32) -> Vectors:
@@ -128,7 +132,9 @@ def _mean_pool_normalise(tokens: Vectors, mask: npt.NDArray[np.int64]) -> Vector
 class CachedEmbedder:
     """Wraps an embedder so that a text already seen is never embedded again."""
 
-    def __init__(self, inner: Embedder, max_items: int = 200_000) -> None:
+    # 32k vectors are 48 MiB: enough for the repeats inside and between nearby
+    # articles, and a bound that keeps a corpus job's memory flat.
+    def __init__(self, inner: Embedder, max_items: int = 32_768) -> None:
         self.inner = inner
         self.name = inner.name
         self.max_items = max_items
@@ -171,6 +177,14 @@ class LazyEmbedder:
 
 _SHARED: dict[str, Embedder] = {}
 _LOCK = threading.Lock()
+_THREADS: int | None = None
+
+
+def configure_threads(threads: int | None) -> None:
+    """Threads per model for this process, set before the model loads: a job with
+    N worker processes gives each its share of the cores instead of oversubscribing."""
+    global _THREADS
+    _THREADS = threads
 
 
 def shared_embedder(backend: str = "onnx") -> Embedder:

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 
 Hashes = npt.NDArray[np.uint64]
-Signature = npt.NDArray[np.uint64]
+# uint64 as computed; stored as uint32 (values are masked to 32 bits).
+Signature = npt.NDArray[np.unsignedinteger[Any]]
 Scheme = Literal["affine32", "legacy"]
 
 # datasketch's constants (datasketch/minhash.py).

@@ -18,10 +18,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from hygiene.minhash import LSHIndex, MinHasher, containment, jaccard, lsh_params, shingle_hashes
+import numpy as np
+
+from hygiene.minhash import (
+    LSHIndex,
+    MinHasher,
+    band_keys,
+    containment,
+    jaccard,
+    lsh_params,
+    shingle_hashes,
+)
 
 if TYPE_CHECKING:
-    import numpy as np
     import numpy.typing as npt
 
 KEEP_POLICIES = ("first-path", "longest", "earliest")
@@ -66,7 +75,7 @@ class Entry:
     length: int
     date: str | None
     size: int  # distinct shingles
-    signature: npt.NDArray[np.uint64]
+    signature: npt.NDArray[np.uint32]
     numbers: frozenset[str] = frozenset()
 
 
@@ -99,13 +108,28 @@ class NearDuplicateFinder:
         self.entries: dict[str, Entry] = {}
 
     def add(self, key: str, path: str, text: str, date: str | None = None) -> None:
+        self.add_entry(self.entry(key, path, text, date))
+
+    def entry(self, key: str, path: str, text: str, date: str | None = None) -> Entry:
+        """A document's sketch (pure: workers compute these, the finder collects them).
+        Signature values fit in 32 bits (datasketch masks them), which halves the index."""
         hashes = shingle_hashes(text, self.options.k)
-        entry = Entry(
-            key, path, len(text), date, len(hashes), self.hasher.signature(hashes), figures(text)
-        )
-        self.entries[key] = entry
-        if entry.size >= self.options.min_shingles:
-            self.index.add(key, entry.signature)
+        signature = self.hasher.signature(hashes).astype(np.uint32)
+        return Entry(key, path, len(text), date, len(hashes), signature, figures(text))
+
+    def add_entry(self, entry: Entry, *, index: bool = True) -> None:
+        """Collect a sketch; ``index=False`` when candidates come from elsewhere
+        (an engine that groups band keys itself)."""
+        self.entries[entry.key] = entry
+        if index and self.comparable(entry):
+            self.index.add(entry.key, entry.signature)
+
+    def comparable(self, entry: Entry) -> bool:
+        return entry.size >= self.options.min_shingles
+
+    def band_keys(self, entry: Entry) -> list[bytes]:
+        """The LSH bucket keys of a sketch: documents sharing one are candidates."""
+        return band_keys(entry.signature, self.index.bands, self.index.rows)
 
     def similar(self, a: Entry, b: Entry) -> tuple[float, float]:
         """(estimated Jaccard, estimated containment of the smaller in the larger)."""
@@ -120,19 +144,25 @@ class NearDuplicateFinder:
         )
         return close and number_overlap(a.numbers, b.numbers) >= opts.min_number_overlap * scale
 
-    def pairs(self) -> Iterable[tuple[str, str, float, float]]:
-        """Verified candidate pairs (a < b)."""
-        opts = self.options
+    def candidates(self) -> Iterable[tuple[str, str]]:
+        """Pairs (a < b) sharing an LSH band, from the in-memory index."""
         for key in sorted(self.entries):
             entry = self.entries[key]
-            if entry.size < opts.min_shingles:
+            if not self.comparable(entry):
                 continue
             for other in sorted(self.index.query(entry.signature)):
-                if other <= key:
-                    continue
-                j, c = self.similar(entry, self.entries[other])
-                if self.same_story(entry, self.entries[other], j, c):
-                    yield key, other, j, c
+                if other > key:
+                    yield key, other
+
+    def pairs(
+        self, candidates: Iterable[tuple[str, str]] | None = None
+    ) -> Iterable[tuple[str, str, float, float]]:
+        """Verified candidate pairs (a < b)."""
+        for key, other in self.candidates() if candidates is None else candidates:
+            entry = self.entries[key]
+            j, c = self.similar(entry, self.entries[other])
+            if self.same_story(entry, self.entries[other], j, c):
+                yield key, other, j, c
 
     def linked(self, a: str, b: str) -> bool:
         """A pair that belongs together, under the looser bar used inside a cluster."""
@@ -140,13 +170,13 @@ class NearDuplicateFinder:
         j, c = self.similar(ea, eb)
         return self.same_story(ea, eb, j, c, self.options.cohesion)
 
-    def groups(self) -> list[list[str]]:
+    def groups(self, candidates: Iterable[tuple[str, str]] | None = None) -> list[list[str]]:
         """Verified pairs merged strongest first; two groups merge only when most of
         their cross pairs are linked too, so one bridging document (a copy that gained
         a sentence from another story, a shared template) cannot chain two stories."""
         members: dict[str, list[str]] = {}
         owner: dict[str, str] = {}
-        edges = sorted(self.pairs(), key=lambda e: (-max(e[2], e[3]), e[0], e[1]))
+        edges = sorted(self.pairs(candidates), key=lambda e: (-max(e[2], e[3]), e[0], e[1]))
         for a, b, _, _ in edges:
             for key in (a, b):
                 if key not in owner:
@@ -164,9 +194,11 @@ class NearDuplicateFinder:
             members[keep] += members.pop(gone)
         return sorted(sorted(m) for m in members.values() if len(m) > 1)
 
-    def clusters(self) -> list[Cluster]:
+    def clusters(self, candidates: Iterable[tuple[str, str]] | None = None) -> list[Cluster]:
+        """Clusters of verified pairs; ``candidates`` (a < b) replace the in-memory
+        LSH lookup when an engine found them by grouping band keys."""
         out: list[Cluster] = []
-        for members in self.groups():
+        for members in self.groups(candidates):
             kept = self._keep(members)
             cluster = Cluster(len(out), members, kept)
             for m in members:

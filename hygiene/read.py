@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import gzip
+import io
 import json
 import os
 import re
@@ -18,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 from hygiene.document import Document
 
@@ -52,6 +53,8 @@ class ReadOptions:
     id_field: str = "id"
     date_field: str = "date"
     max_bytes: int = DEFAULT_MAX_BYTES
+    exclude: tuple[str, ...] = ()  # globs of files to leave out (config: exclude)
+    root: str = "."  # what exclude globs are relative to: the config file's folder
 
 
 @dataclass(frozen=True)
@@ -79,11 +82,31 @@ def iter_sources(
         path = Path(raw)
         if path.is_dir():
             for file in _walk(path, opts.globs):
-                yield Source(str(file), file.relative_to(path).as_posix())
+                if not _excluded(str(file), opts):
+                    yield Source(str(file), file.relative_to(path).as_posix())
         elif path.exists() or path.is_symlink():
-            yield Source(str(path), path.name)
+            if not _excluded(str(path), opts):
+                yield Source(str(path), path.name)
         else:
             yield ReadError(raw, "no such file or directory")
+
+
+def _excluded(path: str, opts: ReadOptions) -> bool:
+    return any(path_matches(path, glob, Path(opts.root)) for glob in opts.exclude)
+
+
+def relative_path(path: str, root: Path) -> str:
+    """The path relative to root when it is below it, else as given."""
+    try:
+        return Path(path).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return Path(path).as_posix()
+
+
+def path_matches(path: str, glob: str, root: Path) -> bool:
+    """A glob against the path relative to the config root, or against the file name."""
+    rel = relative_path(path, root)
+    return fnmatch.fnmatch(rel, glob) or fnmatch.fnmatch(Path(rel).name, glob)
 
 
 def read_source(
@@ -92,9 +115,23 @@ def read_source(
     """The documents of one source; JSONL is streamed record by record."""
     opts = options or ReadOptions()
     if source.is_stdin:
-        yield from _read_stream(sys.stdin.buffer, source.path, source.relpath, opts)
+        yield from _read_stream(
+            io.BytesIO(stdin_bytes(opts.max_bytes)), source.path, source.relpath, opts
+        )
         return
     yield from _read_file(Path(source.path), source.relpath, opts)
+
+
+_STDIN: dict[int, bytes] = {}  # id(sys.stdin) -> what it held
+
+
+def stdin_bytes(limit: int) -> bytes:
+    """Standard input, read once and kept: a corpus job reads its inputs twice."""
+    key = id(sys.stdin)
+    if key not in _STDIN:
+        _STDIN.clear()
+        _STDIN[key] = sys.stdin.buffer.read(limit + 1)  # one byte over says "too large"
+    return _STDIN[key]
 
 
 def iter_documents(
@@ -137,7 +174,7 @@ def _read_file(path: Path, relpath: str, opts: ReadOptions) -> Iterator[Document
             return
         stamp = datetime.fromtimestamp(info.st_mtime, tz=UTC).isoformat()
         with path.open("rb") as raw:
-            fh: IO[bytes] = gzip.GzipFile(fileobj=raw) if shown.endswith(".gz") else raw
+            fh = cast(IO[bytes], gzip.GzipFile(fileobj=raw)) if shown.endswith(".gz") else raw
             for item in _read_stream(fh, shown, relpath, opts):
                 if isinstance(item, Document) and item.date is None:
                     item = replace(item, date=stamp)

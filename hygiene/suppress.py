@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 import hashlib
 import json
 import re
@@ -22,6 +21,7 @@ from pathlib import Path
 from hygiene.detectors.repeated import normalise
 from hygiene.findings import Finding
 from hygiene.pipeline import FileResult
+from hygiene.read import path_matches, relative_path
 from hygiene.rules import matches
 
 BASELINE_SCHEMA = "hygiene-baseline/1"
@@ -31,24 +31,11 @@ _DIRECTIVE_SUFFIXES = (".md", ".markdown", ".html", ".htm")
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
 
 
-def path_matches(path: str, glob: str, root: Path) -> bool:
-    """A glob against the path relative to the config root, or against the file name."""
-    rel = _relative(path, root)
-    return fnmatch.fnmatch(rel, glob) or fnmatch.fnmatch(Path(rel).name, glob)
-
-
 def per_file_ignored(path: str, code: str, table: Mapping[str, Sequence[str]], root: Path) -> bool:
     return any(
         path_matches(path, glob, root) and matches(code, tuple(codes))
         for glob, codes in table.items()
     )
-
-
-def _relative(path: str, root: Path) -> str:
-    try:
-        return Path(path).resolve().relative_to(root).as_posix()
-    except ValueError:
-        return Path(path).as_posix()
 
 
 Exempt = tuple[int, int, tuple[str, ...] | None]
@@ -85,7 +72,7 @@ def exempt_by_directive(f: Finding, spans: Iterable[Exempt]) -> bool:
 
 def fingerprint(path: str, f: Finding, text: str, root: Path) -> str:
     body = normalise(text[f.start : f.end])
-    raw = f"{_relative(path, root)}\0{f.code}\0{body}"
+    raw = f"{relative_path(path, root)}\0{f.code}\0{body}"
     return hashlib.sha256(raw.encode()).hexdigest()[:20]
 
 

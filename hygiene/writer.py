@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import io
 import json
 import os
 import stat
@@ -10,12 +12,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import IO
+from typing import IO, cast
 
 from hygiene.clean import Removal, apply_removals, plan_removals
 from hygiene.document import Document
+from hygiene.findings import Finding
 from hygiene.pipeline import FileResult
 from hygiene.read import MANIFEST_NAME, STDIN, ReadError
+from hygiene.state import JobState
+from hygiene.work import Analysed
 
 MANIFEST = MANIFEST_NAME
 
@@ -53,126 +58,234 @@ def atomic_write(path: str | Path, text: str, *, bom: bool = False) -> None:
 
 @dataclass
 class CleanStats:
-    files: int = 0
+    files: int = 0  # documents written (cleaned or copied)
     removals: int = 0
     removed_chars: int = 0
+    dropped: int = 0  # near-duplicates left out of the output
+    skipped: int = 0  # inputs that could not be read or written
+    copied: int = 0  # documents that could not be analysed (time limit), copied unchanged
 
 
 class _AtomicFile:
-    """A text file that appears under its name only when committed."""
+    """A file that appears under its name only when committed; gzip when the name
+    ends in .gz (mtime 0 and no name in the header, so the bytes are reproducible)."""
 
     def __init__(self, target: Path) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         self.target = target
         fd, self.tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        self.fh: IO[str] = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        raw = os.fdopen(fd, "wb")
+        stream: IO[bytes] = raw
+        if target.name.endswith(".gz"):
+            stream = cast(IO[bytes], gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0))
+        self._raw = raw
+        self.fh: IO[str] = io.TextIOWrapper(stream, encoding="utf-8", newline="")
 
     def commit(self) -> None:
-        self.fh.close()
+        self._close()
         os.chmod(self.tmp, _file_mode(self.target))
         os.replace(self.tmp, self.target)
 
     def discard(self) -> None:
-        self.fh.close()
+        self._close()
         Path(self.tmp).unlink(missing_ok=True)
+
+    def _close(self) -> None:
+        self.fh.close()  # closes the gzip layer too, which writes its trailer
+        self._raw.close()
 
 
 class CleanWriter:
-    """Receives pipeline results in input order and writes cleaned copies."""
+    """Receives analysed documents in input order and writes the cleaned corpus.
 
-    def __init__(self, out_dir: str, inputs: Sequence[str], text_field: str = "text") -> None:
+    Text files are written as they come (each atomically). JSONL records and
+    manifest entries go to the job's part files, one per shard of documents, each
+    committed whole; ``__exit__`` assembles them into the JSONL outputs and the
+    manifest. A job killed at any moment leaves only whole files, and a restart
+    redoes at most the shard it was in (see hygiene.state).
+    """
+
+    def __init__(
+        self,
+        out_dir: str,
+        inputs: Sequence[str],
+        text_field: str = "text",
+        *,
+        annotate: bool = False,
+        state: JobState | None = None,
+    ) -> None:
         self.out = Path(out_dir).resolve()
         self.text_field = text_field
+        self.annotate = annotate
         _check_no_overlap(self.out, inputs)
         self.manifest_path = self.out / MANIFEST
         self.stats = CleanStats()
-        self._written: set[str] = set()
-        self._manifest: _AtomicFile | None = None
-        self._jsonl: tuple[str, _AtomicFile] | None = None  # open JSONL output
+        self.state = state or JobState(self.out)
+        self._owners: dict[str, str] = {}  # output relpath -> the input that writes it
+        self._next = 0
+        self._shard = -1
+        self._part: list[dict[str, object]] = []
 
     def __enter__(self) -> CleanWriter:
-        self._manifest = _AtomicFile(self.manifest_path)
+        if not self.state.started:
+            self.state.begin("", restart=True)
+        for entry in self.state.read_parts():  # a resumed job: outputs already claimed
+            if "out" in entry:
+                self._owners.setdefault(str(entry["out"]), str(entry["path"]))
         return self
 
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        assert self._manifest is not None
         if kind is None:
-            self._close_jsonl()
-            self._manifest.commit()
-        else:
-            if self._jsonl:
-                self._jsonl[1].discard()
-            self._manifest.discard()
+            self._commit_part()
+            self.stats = self._assemble()
+            self.state.clear()
 
-    def add(self, item: FileResult | ReadError) -> ReadError | None:
-        """Write one result; a ReadError (given or met while writing) is returned."""
+    def add(
+        self, item: FileResult | ReadError | Analysed, ordinal: int | None = None
+    ) -> ReadError | None:
+        """Write one document; a ReadError (given or met while writing) is returned."""
+        analysed = item if isinstance(item, Analysed) else Analysed(item)
+        ordinal = self._next if ordinal is None else ordinal
+        self._next = ordinal + 1
+        shard = self.state.shard_of(ordinal)
+        if shard != self._shard:
+            self._commit_part()
+            self._shard = shard
+        entry, error = self._entry(analysed)
+        entry["o"] = ordinal
+        self._part.append(entry)
+        return error
+
+    def _entry(self, analysed: Analysed) -> tuple[dict[str, object], ReadError | None]:
+        item = analysed.item
         if isinstance(item, ReadError):
-            return item
+            return _skipped(item.path, item.message), item
         doc = item.doc
-        removals = plan_removals(doc.text, item.findings)
+        owner = self._owners.setdefault(doc.relpath, doc.path)
+        if owner != doc.path:
+            error = ReadError(doc.id, f"another input already writes {doc.relpath!r} ({owner})")
+            return _skipped(doc.id, error.message), error
+        dup = next((f for f in item.findings if f.code == "HY311"), None)
+        if dup is not None and analysed.problem is None:
+            return {"kind": "dropped", "manifest": [_dropped(doc, dup)]}, None
+        findings = [] if analysed.problem else item.findings
+        removals = plan_removals(doc.text, findings)
         cleaned = apply_removals(doc.text, removals)
+        manifest = [_removed(doc, r) for r in removals]
+        if analysed.problem:
+            manifest = [_copied(doc, analysed.problem)]
         try:
-            if doc.record is not None:
-                self._write_record(doc, cleaned)
-            else:
-                self._close_jsonl()
-                self._write_file(doc, cleaned)
-        except (OSError, OutputConflict) as exc:
-            return ReadError(doc.id, f"cannot write cleaned copy: {exc}")
-        self._log(doc, removals)
-        return None
+            entry = self._write(item, cleaned)
+        except OSError as exc:
+            error = ReadError(doc.id, f"cannot write cleaned copy: {exc}")
+            return _skipped(doc.id, error.message), error
+        entry["manifest"] = manifest
+        if analysed.problem:
+            return entry, ReadError(doc.id, analysed.problem + "; copied unchanged")
+        return entry, None
 
-    def _claim(self, relpath: str, owner: str) -> Path:
-        if relpath in self._written:
-            raise OutputConflict(f"another input already wrote {relpath!r} (from {owner})")
-        self._written.add(relpath)
-        return self.out / relpath
-
-    def _write_file(self, doc: Document, cleaned: str) -> None:
-        target = self._claim(doc.relpath, doc.path)
-        atomic_write(target, cleaned, bom=doc.bom)
-
-    def _write_record(self, doc: Document, cleaned: str) -> None:
-        if self._jsonl is None or self._jsonl[0] != doc.path:
-            self._close_jsonl()
-            self._jsonl = (doc.path, _AtomicFile(self._claim(doc.relpath, doc.path)))
-        assert doc.record is not None
+    def _write(self, result: FileResult, cleaned: str) -> dict[str, object]:
+        doc = result.doc
+        if doc.record is None:
+            atomic_write(self.out / doc.relpath, cleaned, bom=doc.bom)
+            return {"kind": "file", "path": doc.path, "out": doc.relpath}
         record = dict(doc.record)
         record[self.text_field] = cleaned
-        self._jsonl[1].fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+        if self.annotate:
+            record["hygiene"] = {"findings": [f.to_json() for f in result.findings]}
+        line = json.dumps(record, ensure_ascii=False)
+        return {"kind": "record", "path": doc.path, "out": doc.relpath, "record": line}
 
-    def _close_jsonl(self) -> None:
-        if self._jsonl is not None:
-            self._jsonl[1].commit()
-            self._jsonl = None
+    def _commit_part(self) -> None:
+        if self._part:
+            self.state.write_part(self._shard, self._part)
+        self._part = []
 
-    def _log(self, doc: Document, removals: list[Removal]) -> None:
-        assert self._manifest is not None
-        self.stats.files += 1
-        for r in removals:
-            f = r.finding
-            entry: dict[str, object] = {"path": doc.path}
-            if doc.record is not None:
-                entry["id"] = doc.id.removeprefix(f"{doc.path}#")
-            entry.update(
-                {
-                    "out": doc.relpath,
-                    "start": r.start,
-                    "end": r.end,
-                    "line": f.line,
-                    "end_line": f.end_line,
-                    "rule": f.code,
-                    "category": f.category.value,
-                    "score": round(f.score, 4),
-                    "message": f.message,
-                    "text": r.text,
-                }
-            )
-            self._manifest.fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
-            self.stats.removals += 1
-            self.stats.removed_chars += r.end - r.start
+    def _assemble(self) -> CleanStats:
+        """The JSONL outputs and the manifest, from every part, in input order."""
+        stats = CleanStats()
+        manifest = _AtomicFile(self.manifest_path)
+        current: tuple[str, _AtomicFile] | None = None
+        try:
+            for entry in self.state.read_parts():
+                kind = entry["kind"]
+                if kind == "record":
+                    out = str(entry["out"])
+                    if current is None or current[0] != out:
+                        if current is not None:
+                            current[1].commit()
+                        current = (out, _AtomicFile(self.out / out))
+                    current[1].fh.write(str(entry["record"]) + "\n")
+                stats.files += kind in ("file", "record")
+                stats.dropped += kind == "dropped"
+                stats.skipped += kind == "skipped"
+                stats.copied += any(m["action"] == "copied" for m in entry["manifest"])
+                for m in entry.get("manifest", ()):
+                    manifest.fh.write(json.dumps(m, ensure_ascii=False) + "\n")
+                    if m["action"] == "removed":
+                        stats.removals += 1
+                        stats.removed_chars += m["end"] - m["start"]
+            if current is not None:
+                current[1].commit()
+                current = None
+            manifest.commit()
+        except BaseException:
+            if current is not None:
+                current[1].discard()
+            manifest.discard()
+            raise
+        return stats
+
+
+def _doc_fields(doc: Document) -> dict[str, object]:
+    fields: dict[str, object] = {"path": doc.path}
+    if doc.record is not None:
+        fields["id"] = doc.id.removeprefix(f"{doc.path}#")
+    fields["out"] = doc.relpath
+    return fields
+
+
+def _removed(doc: Document, r: Removal) -> dict[str, object]:
+    f = r.finding
+    return {
+        "action": "removed",
+        **_doc_fields(doc),
+        "start": r.start,
+        "end": r.end,
+        "line": f.line,
+        "end_line": f.end_line,
+        "rule": f.code,
+        "category": f.category.value,
+        "score": round(f.score, 4),
+        "message": f.message,
+        "text": r.text,
+    }
+
+
+def _dropped(doc: Document, f: Finding) -> dict[str, object]:
+    """A near-duplicate left out: the whole text goes to the manifest, so nothing is lost."""
+    return {
+        "action": "dropped",
+        **_doc_fields(doc),
+        "rule": f.code,
+        "category": f.category.value,
+        "score": round(f.score, 4),
+        "message": f.message,
+        "text": doc.text,
+    }
+
+
+def _copied(doc: Document, problem: str) -> dict[str, object]:
+    return {"action": "copied", **_doc_fields(doc), "message": problem + "; copied unchanged"}
+
+
+def _skipped(path: str, message: str) -> dict[str, object]:
+    return {
+        "kind": "skipped",
+        "manifest": [{"action": "skipped", "path": path, "message": message}],
+    }
 
 
 def _check_no_overlap(out: Path, inputs: Sequence[str]) -> None:

@@ -268,6 +268,6 @@ def test_text_render_with_color(report: Report) -> None:
 
 
 def test_unknown_format() -> None:
-    assert FORMATS == ("text", "json", "concise")
+    assert FORMATS == ("text", "json", "concise", "html", "sarif", "markdown")
     with pytest.raises(ValueError, match="unknown format"):
         render(Report(), "xml")

@@ -164,7 +164,10 @@ def test_read_errors_pass_through(tmp_path: Path) -> None:
     error = ReadError("bad.bin", "binary")
     with CleanWriter(str(tmp_path / "out"), []) as writer:
         assert writer.add(error) is error
-    assert manifest(tmp_path / "out") == []
+    # Reported in the manifest too: nothing leaves the corpus without a trace.
+    assert manifest(tmp_path / "out") == [
+        {"action": "skipped", "path": "bad.bin", "message": "binary"}
+    ]
 
 
 # --- JSONL ----------------------------------------------------------------------------------

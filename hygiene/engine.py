@@ -1,0 +1,142 @@
+"""Engines: where the per-document work of a job runs.
+
+An engine runs the two passes of a job over the inputs and hands back results
+in input order, so output never depends on the engine or on ``--jobs``:
+
+- ``sketches``: the first pass, a (sketch or read error, fingerprint) per item;
+- ``candidates``: near-duplicate candidate pairs, when the engine grouped the
+  LSH band keys itself (None: the job's in-memory LSH index finds them);
+- ``analysed``: the second pass, one ``Analysed`` per item.
+
+``LocalEngine`` uses worker processes on this machine; ``RayEngine``
+(hygiene.ray_engine) runs the same ``Worker`` on Ray Data.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import islice
+from typing import Any, Protocol
+
+from hygiene.corpus import CorpusDecisions, Sketch
+from hygiene.document import Document
+from hygiene.read import ReadError, iter_documents
+from hygiene.work import Analysed, JobSpec, Worker
+
+Item = Document | ReadError
+SketchResult = tuple[Sketch | ReadError, int]
+
+CHUNK = 16  # documents per task: amortises the inter-process hop
+AHEAD = 4  # tasks in flight per worker: keeps workers busy, memory bounded
+
+
+class Engine(Protocol):
+    def sketches(self, paths: Sequence[str], spec: JobSpec) -> Iterator[SketchResult]: ...
+
+    def candidates(self) -> set[tuple[str, str]] | None: ...
+
+    def analysed(
+        self,
+        paths: Sequence[str],
+        spec: JobSpec,
+        decisions: CorpusDecisions,
+        skip: Callable[[int], bool] | None = None,
+    ) -> Iterator[tuple[int, Analysed]]: ...
+
+    def close(self) -> None: ...
+
+
+def resolve_jobs(jobs: int) -> int:
+    """``--jobs 0`` means one per core."""
+    return jobs if jobs > 0 else max(1, os.cpu_count() or 1)
+
+
+class LocalEngine:
+    """Worker processes on this machine, each loading the model once.
+
+    With one job everything runs in this process (no start-up cost, the right
+    choice for a pre-commit hook). Documents are read here and sent to workers
+    in chunks, with a bounded number of chunks in flight, so memory stays flat
+    however large the corpus.
+    """
+
+    def __init__(self, jobs: int = 1) -> None:
+        self.jobs = resolve_jobs(jobs)
+
+    def sketches(self, paths: Sequence[str], spec: JobSpec) -> Iterator[SketchResult]:
+        items = iter_documents(paths, spec.read)
+        return self._map(spec, None, "sketch", items)
+
+    def candidates(self) -> set[tuple[str, str]] | None:
+        return None
+
+    def analysed(
+        self,
+        paths: Sequence[str],
+        spec: JobSpec,
+        decisions: CorpusDecisions,
+        skip: Callable[[int], bool] | None = None,
+    ) -> Iterator[tuple[int, Analysed]]:
+        numbered = enumerate(iter_documents(paths, spec.read))
+        todo = ((i, item) for i, item in numbered if skip is None or not skip(i))
+        ordinals: deque[int] = deque()
+
+        def items() -> Iterator[Item]:
+            for i, item in todo:
+                ordinals.append(i)
+                yield item
+
+        for result in self._map(spec, decisions, "analyse", items()):
+            analysed: Analysed = result
+            yield ordinals.popleft(), analysed
+
+    def close(self) -> None:
+        pass
+
+    def _map(
+        self, spec: JobSpec, decisions: CorpusDecisions | None, method: str, items: Iterable[Item]
+    ) -> Iterator[Any]:
+        if self.jobs == 1:
+            worker = Worker(spec, decisions)
+            call = getattr(worker, method)
+            return (call(item) for item in items)
+        return self._pooled(spec, decisions, method, items)
+
+    def _pooled(
+        self, spec: JobSpec, decisions: CorpusDecisions | None, method: str, items: Iterable[Item]
+    ) -> Iterator[Any]:
+        import multiprocessing
+
+        # spawn, not fork: forking a process whose model runtime has threads can deadlock.
+        context = multiprocessing.get_context("spawn")
+        threads = spec.threads or max(1, (os.cpu_count() or 1) // self.jobs)
+        with ProcessPoolExecutor(
+            self.jobs, context, initializer=_start_worker, initargs=(spec, decisions, threads)
+        ) as pool:
+            pending: deque[Future[list[Any]]] = deque()
+            iterator = iter(items)
+            while chunk := list(islice(iterator, CHUNK)):
+                pending.append(pool.submit(_run_chunk, method, chunk))
+                if len(pending) >= self.jobs * AHEAD:
+                    yield from pending.popleft().result()
+            while pending:
+                yield from pending.popleft().result()
+
+
+_WORKER: Worker | None = None
+
+
+def _start_worker(spec: JobSpec, decisions: CorpusDecisions | None, threads: int) -> None:
+    global _WORKER
+    from dataclasses import replace
+
+    _WORKER = Worker(replace(spec, threads=threads), decisions)
+
+
+def _run_chunk(method: str, chunk: list[Item]) -> list[object]:
+    assert _WORKER is not None, "worker not started"
+    call = getattr(_WORKER, method)
+    return [call(item) for item in chunk]

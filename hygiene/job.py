@@ -1,0 +1,156 @@
+"""Corpus jobs in two passes, on any engine.
+
+Corpus-wide decisions need the whole corpus first, and the corpus need not fit
+in memory, so a job reads its inputs twice:
+
+1. **sketch**: every document becomes a ``Sketch`` (MinHash signature, figures,
+   paragraph digests); the sketches give the near-duplicate clusters and the
+   paragraphs repeated across documents (``CorpusDecisions``). Memory grows
+   with the corpus only by the sketches: this is the near-duplicate index.
+2. **analyse**: every document runs through the pipeline, plus the corpus
+   decisions that concern it, and goes straight to its consumer (the clean
+   writer, the report) in input order.
+
+``run_clean`` adds what batch cleaning needs: the job state in the output
+folder, so that a killed job resumes where it stopped (see hygiene.state).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from array import array
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from hygiene import __version__
+from hygiene.corpus import CorpusDecisions, CorpusPass
+from hygiene.engine import Engine
+from hygiene.pipeline import FileResult
+from hygiene.progress import Progress
+from hygiene.read import ReadError
+from hygiene.state import JobState
+from hygiene.work import Analysed, JobSpec, fingerprint
+from hygiene.writer import CleanStats, CleanWriter
+
+Postprocess = Callable[[FileResult], FileResult]
+
+
+class InputsChanged(Exception):
+    """A resumed job found inputs that differ from what its first pass saw."""
+
+
+@dataclass
+class FirstPass:
+    decisions: CorpusDecisions
+    fingerprints: array  # type: ignore[type-arg]  # 'Q', one per input item, in order
+
+    def __len__(self) -> int:
+        return len(self.fingerprints)
+
+
+def first_pass(
+    engine: Engine, paths: Sequence[str], spec: JobSpec, *, progress: bool | None = None
+) -> FirstPass:
+    """Sketch every document and decide the corpus-wide findings."""
+    corpus = CorpusPass(spec.corpus)
+    prints = array("Q")
+    index_here = not getattr(engine, "groups_bands", False)
+    with Progress("pass 1/2: sketching", enabled=progress) as bar:
+        for sketch, print_ in engine.sketches(paths, spec):
+            prints.append(print_)
+            if not isinstance(sketch, ReadError):
+                corpus.add(sketch, index=index_here)
+            bar.advance()
+    return FirstPass(corpus.decide(engine.candidates()), prints)
+
+
+def second_pass(
+    engine: Engine,
+    paths: Sequence[str],
+    spec: JobSpec,
+    first: FirstPass,
+    *,
+    skip: Callable[[int], bool] | None = None,
+    already: int = 0,
+    progress: bool | None = None,
+) -> Iterator[tuple[int, Analysed]]:
+    """Analyse every document (but those ``skip`` names), in input order."""
+    with Progress("pass 2/2: analysing", total=len(first), enabled=progress) as bar:
+        bar.done = already
+        for ordinal, analysed in engine.analysed(paths, spec, first.decisions, skip):
+            item = analysed.item
+            seen = fingerprint(item if isinstance(item, ReadError) else item.doc)
+            if ordinal >= len(first) or first.fingerprints[ordinal] != seen:
+                raise InputsChanged(
+                    "the inputs changed since this job's first pass; "
+                    "add --restart to start the job again"
+                )
+            bar.advance()
+            yield ordinal, analysed
+
+
+def job_key(paths: Sequence[str], spec: JobSpec, **extra: object) -> str:
+    """Names a job by what decides its output: inputs, settings, version."""
+    settings = asdict(spec)
+    settings.pop("threads")
+    data = {
+        "version": __version__,
+        "paths": [str(Path(p).resolve()) if p != "-" else p for p in paths],
+        "spec": settings,
+        "extra": extra,
+    }
+    blob = json.dumps(data, sort_keys=True, default=str).encode()
+    return hashlib.sha256(blob).hexdigest()
+
+
+@dataclass
+class CleanOutcome:
+    stats: CleanStats
+    resumed: bool
+    errors: int  # inputs skipped or copied unchanged, in this run and before it
+
+
+def run_clean(
+    engine: Engine,
+    paths: Sequence[str],
+    spec: JobSpec,
+    out_dir: str,
+    *,
+    text_field: str = "text",
+    annotate: bool = False,
+    restart: bool = False,
+    progress: bool | None = None,
+    postprocess: Postprocess | None = None,
+    on_error: Callable[[ReadError], None] | None = None,
+    key_extra: dict[str, object] | None = None,
+) -> CleanOutcome:
+    """Clean a corpus into ``out_dir``, resuming an interrupted run of the same job."""
+    state = JobState(Path(out_dir).resolve())
+    writer = CleanWriter(out_dir, paths, text_field, annotate=annotate, state=state)
+    key = job_key(paths, spec, text_field=text_field, annotate=annotate, **(key_extra or {}))
+    resumed = state.begin(key, restart=restart)
+    first: FirstPass | None = state.load("first-pass") if resumed else None
+    if first is None:
+        first = first_pass(engine, paths, spec, progress=progress)
+        state.save("first-pass", first)
+    done = state.done_shards()
+    already = sum(min(state.shard_size, len(first) - s * state.shard_size) for s in done)
+    with writer:
+        for ordinal, analysed in second_pass(
+            engine,
+            paths,
+            spec,
+            first,
+            skip=lambda o: state.shard_of(o) in done,
+            already=already,
+            progress=progress,
+        ):
+            if postprocess is not None and isinstance(analysed.item, FileResult):
+                analysed = Analysed(postprocess(analysed.item), analysed.problem)
+            error = writer.add(analysed, ordinal)
+            if error is not None and on_error is not None:
+                on_error(error)
+    stats = writer.stats
+    return CleanOutcome(stats, resumed, stats.skipped + stats.copied)

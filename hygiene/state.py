@@ -1,0 +1,108 @@
+"""The state of a batch job in its output folder, so that a killed job resumes.
+
+``OUT/.hygiene-job/`` holds:
+- ``job.json``: the job's key (inputs and settings); another job is refused;
+- ``first-pass.pickle``: the corpus decisions and the fingerprint of every input
+  document, saved once the first pass is complete;
+- ``parts/NNNNNNNN.jsonl``: the outcome of each shard of documents of the second
+  pass (records, manifest entries), each written whole or not at all.
+
+Every file here is written to a temporary name and renamed, so ``kill -9`` at
+any moment leaves whole files; a restart skips the shards with a part and the
+first pass when its result is saved. The folder is removed when the job ends.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+STATE_DIR = ".hygiene-job"
+SHARD = 256  # documents per part file
+
+
+class JobMismatch(Exception):
+    """The output folder holds an unfinished job with other inputs or settings."""
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())  # the rename below must never expose a short file
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class JobState:
+    def __init__(self, out: Path, shard_size: int = SHARD) -> None:
+        self.dir = out / STATE_DIR
+        self.shard_size = shard_size
+        self.started = False
+        self.resumed = False
+
+    def begin(self, key: str, *, restart: bool = False) -> bool:
+        """Start or resume the job named by ``key``; True when resuming."""
+        job = self.dir / "job.json"
+        if job.exists() and not restart:
+            try:
+                found = json.loads(job.read_text("utf-8")).get("key")
+            except (OSError, ValueError):
+                found = None
+            if found != key:
+                raise JobMismatch(
+                    f"{self.dir.parent} holds an unfinished job with other inputs or settings; "
+                    "run that job's command again to finish it, or add --restart to discard it"
+                )
+            self.started = self.resumed = True
+            return True
+        self.clear()
+        write_atomically(job, json.dumps({"key": key}).encode())
+        self.started = True
+        return False
+
+    def shard_of(self, ordinal: int) -> int:
+        return ordinal // self.shard_size
+
+    def save(self, name: str, value: object) -> None:
+        write_atomically(self.dir / f"{name}.pickle", pickle.dumps(value, protocol=5))
+
+    def load(self, name: str) -> Any:
+        """A saved value, or None. Only this job's own files are ever unpickled."""
+        path = self.dir / f"{name}.pickle"
+        if not path.exists():
+            return None
+        with path.open("rb") as fh:
+            return pickle.load(fh)
+
+    def done_shards(self) -> set[int]:
+        parts = self.dir / "parts"
+        if not parts.is_dir():
+            return set()
+        return {int(p.stem) for p in parts.glob("*.jsonl") if p.stem.isdigit()}
+
+    def write_part(self, shard: int, entries: list[dict[str, object]]) -> None:
+        data = "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in entries)
+        write_atomically(self.dir / "parts" / f"{shard:08d}.jsonl", data.encode("utf-8"))
+
+    def read_parts(self) -> Iterator[dict[str, Any]]:
+        """Every part entry, in input order."""
+        for shard in sorted(self.done_shards()):
+            path = self.dir / "parts" / f"{shard:08d}.jsonl"
+            with path.open(encoding="utf-8") as fh:
+                for line in fh:
+                    yield json.loads(line)
+
+    def clear(self) -> None:
+        shutil.rmtree(self.dir, ignore_errors=True)

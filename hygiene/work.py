@@ -1,0 +1,132 @@
+"""The per-document work of a job, run wherever an engine puts it.
+
+A ``Worker`` is built once per process (or Ray actor) from a picklable
+``JobSpec``; it loads the detectors and their model lazily, once, and then
+turns documents into sketches (first pass) or analysed results (second pass).
+The guards live here, so that every engine has them: a per-document time limit
+and a catch-all that turns a crash on one document into a reported problem
+instead of a dead job.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from types import FrameType
+
+from hygiene.corpus import CorpusDecisions, CorpusOptions, CorpusPass, Sketch
+from hygiene.decide import resolve
+from hygiene.document import Document
+from hygiene.pipeline import FileResult, Pipeline
+from hygiene.read import ReadError, ReadOptions
+
+DEFAULT_TIME_LIMIT = 60.0  # seconds per document; a news article takes milliseconds
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """Everything a worker needs, picklable: how to read, which rules, which model."""
+
+    read: ReadOptions = field(default_factory=ReadOptions)
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    embedder: str = "onnx"
+    corpus: CorpusOptions = field(default_factory=CorpusOptions)
+    time_limit: float = DEFAULT_TIME_LIMIT  # 0: none
+    threads: int | None = None  # per worker for the embedding model; None: its default
+
+
+@dataclass(frozen=True)
+class Analysed:
+    """A document after the second pass, or the read error it was.
+
+    ``problem`` says why a document could not be analysed (time limit, crash);
+    it is then passed through unchanged and reported, never dropped silently.
+    """
+
+    item: FileResult | ReadError
+    problem: str | None = None
+
+
+class DocumentTimeout(Exception):
+    """A document ran past the per-document time limit."""
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise DocumentTimeout in this block after ``seconds`` (main thread only:
+    the signal is checked between Python steps, so a document bounded by the size
+    limit cannot hold it off for long)."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_alarm(signum: int, frame: FrameType | None) -> None:
+        raise DocumentTimeout
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def fingerprint(item: Document | ReadError) -> int:
+    """64 bits that change when a document's id or text does: a resumed job checks
+    that its inputs are still the ones its first pass saw."""
+    if isinstance(item, ReadError):
+        data = f"error\0{item.path}\0{item.message}"
+    else:
+        data = f"doc\0{item.id}\0{item.text}"
+    return int.from_bytes(hashlib.blake2b(data.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+class Worker:
+    """The work of one process: sketches in the first pass, analysis in the second."""
+
+    def __init__(self, spec: JobSpec, decisions: CorpusDecisions | None = None) -> None:
+        self.spec = spec
+        self.decisions = decisions
+        self._corpus = CorpusPass(spec.corpus)
+        self._pipeline: Pipeline | None = None
+
+    @property
+    def pipeline(self) -> Pipeline:
+        if self._pipeline is None:
+            from hygiene.detectors import default_detectors
+            from hygiene.embed import configure_threads
+
+            configure_threads(self.spec.threads)
+            detectors = default_detectors(self.spec.embedder)
+            self._pipeline = Pipeline(detectors, self.spec.include, self.spec.exclude)
+        return self._pipeline
+
+    def sketch(self, item: Document | ReadError) -> tuple[Sketch | ReadError, int]:
+        """First pass: the document's sketch (or its read error) and fingerprint."""
+        if isinstance(item, ReadError):
+            return item, fingerprint(item)
+        return self._corpus.sketch(item), fingerprint(item)
+
+    def analyse(self, item: Document | ReadError) -> Analysed:
+        """Second pass: the pipeline's findings plus the corpus decisions."""
+        if isinstance(item, ReadError):
+            return Analysed(item)
+        try:
+            with time_limit(self.spec.time_limit):
+                result = self.pipeline.analyze(item)
+                if self.decisions is not None:
+                    added = self.decisions.findings(item)
+                    if added:
+                        result = FileResult(item, resolve([*result.findings, *added]))
+        except DocumentTimeout:
+            limit = f"{self.spec.time_limit:g}"
+            return Analysed(FileResult(item, []), f"time limit of {limit} s exceeded")
+        except Exception as exc:  # one bad document must not end a corpus job
+            return Analysed(FileResult(item, []), f"internal error: {type(exc).__name__}: {exc}")
+        return Analysed(result)
