@@ -177,7 +177,7 @@ def test_report_text_has_summary(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     assert str(DIRTY_FILE) in out and str(CLEAN_FILE) not in out  # only files with findings
     assert re.search(r"^2 files, 1 with findings, \d+ findings, [\d.]+% of characters", out, re.M)
-    assert re.search(r"^  HY104 +1  boilerplate +photo-caption$", out, re.M)
+    assert re.search(r"^  HY104 +1 +1  photo-caption +boilerplate +warning$", out, re.M)
     assert "| Utility crews repair downed lines" in out
 
 
