@@ -46,9 +46,9 @@ def write_atomically(target: Path, data: bytes) -> None:
 
 
 class JobState:
-    def __init__(self, out: Path, shard_size: int = SHARD) -> None:
+    def __init__(self, out: Path, shard_size: int | None = None) -> None:
         self.dir = out / STATE_DIR
-        self.shard_size = shard_size
+        self.shard_size = shard_size or SHARD
         self.started = False
         self.resumed = False
 
