@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from hygiene.detectors import finding_for
 from hygiene.detectors.cues import line_cues
-from hygiene.detectors.vectors import document_vectors
+from hygiene.detectors.vectors import document_vectors, embeddable
 from hygiene.embed import Embedder, models_dir, shared_embedder
 from hygiene.findings import Finding
 from hygiene.register import RegisterModel
@@ -119,6 +119,13 @@ class TopicDetector:
         return self._register
 
     def detect(self, seg: Segmented) -> list[Finding]:
+        ids = embeddable(seg)
+        cal = self.calibration
+        if (
+            len(ids.sentence_ids) < cal.min_sentences
+            and len(ids.paragraph_ids) < cal.min_paragraphs
+        ):
+            return []  # too short to judge either way: no need to embed anything
         sentences = self._sentences(seg)
         # A paragraph holding a foreign sentence is judged by that sentence alone.
         holding = {self._paragraph_of(seg, f.start) for f in sentences}

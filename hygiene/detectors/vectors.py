@@ -30,12 +30,20 @@ class DocVectors:
     sentence_paragraph: list[int]  # for each embedded sentence, its row in `paragraphs`
 
 
-def document_vectors(seg: Segmented, embedder: Embedder) -> DocVectors:
-    cached = seg.derived.get(_KEY)
-    if isinstance(cached, DocVectors):
-        return cached
-    import numpy as np
+@dataclass(frozen=True)
+class Embeddable:
+    """Which sentences and paragraphs of a document would be embedded."""
 
+    sentence_ids: list[int]
+    paragraph_ids: list[int]
+    sentence_paragraph: list[int]
+
+
+def embeddable(seg: Segmented) -> Embeddable:
+    """Sentences of paragraphs that are not furniture, long enough to place a topic."""
+    cached = seg.derived.get(_KEY + ":ids")
+    if isinstance(cached, Embeddable):
+        return cached
     flags = furniture_flags(seg)
     sentence_ids: list[int] = []
     owner: list[int] = []
@@ -49,13 +57,29 @@ def document_vectors(seg: Segmented, embedder: Embedder) -> DocVectors:
         paragraph_ids.append(p_index)
         sentence_ids += members
         owner += [len(paragraph_ids) - 1] * len(members)
-    texts = [seg.sentences[i].text for i in sentence_ids]
+    result = Embeddable(sentence_ids, paragraph_ids, owner)
+    seg.derived[_KEY + ":ids"] = result
+    return result
+
+
+def document_vectors(seg: Segmented, embedder: Embedder) -> DocVectors:
+    cached = seg.derived.get(_KEY)
+    if isinstance(cached, DocVectors):
+        return cached
+    import numpy as np
+
+    ids = embeddable(seg)
+    texts = [seg.sentences[i].text for i in ids.sentence_ids]
     sent_vecs = embedder.embed(texts) if texts else np.zeros((0, 384), dtype=np.float32)
-    para_vecs = np.zeros((len(paragraph_ids), sent_vecs.shape[1]), dtype=np.float32)
-    for row, (vec, text) in zip(owner, zip(sent_vecs, texts, strict=True), strict=True):
+    para_vecs = np.zeros((len(ids.paragraph_ids), sent_vecs.shape[1]), dtype=np.float32)
+    for row, (vec, text) in zip(
+        ids.sentence_paragraph, zip(sent_vecs, texts, strict=True), strict=True
+    ):
         para_vecs[row] += vec * len(text)
     norms = np.linalg.norm(para_vecs, axis=1, keepdims=True)
     para_vecs = para_vecs / np.clip(norms, 1e-12, None)
-    result = DocVectors(sentence_ids, sent_vecs, paragraph_ids, para_vecs, owner)
+    result = DocVectors(
+        ids.sentence_ids, sent_vecs, ids.paragraph_ids, para_vecs, ids.sentence_paragraph
+    )
     seg.derived[_KEY] = result
     return result
