@@ -102,20 +102,28 @@ class Inputs:
         from hygiene.job import first_pass, second_pass
         from hygiene.read import ReadError
         from hygiene.report import Report
+        from hygiene.spool import Spool
 
         engine = engine or LocalEngine(1)
         spec, paths = self.spec(), self.paths
         report = Report()
         first = first_pass(engine, paths, spec, progress=progress)
+        analysed_files: Spool[FileResult] = Spool()  # on disk: memory stays flat
         for _, analysed in second_pass(engine, paths, spec, first, progress=progress):
-            report.add(analysed.item)
-            if analysed.problem and not isinstance(analysed.item, ReadError):
-                report.errors.append(ReadError(analysed.item.doc.id, analysed.problem))
+            item = analysed.item
+            if isinstance(item, ReadError):
+                report.errors.append(item)
+                continue
+            analysed_files.append(item)
+            if analysed.problem:
+                report.errors.append(ReadError(item.doc.id, analysed.problem))
         clusters = first.decisions.clusters
         report.clusters = [c.to_json({m: m for m in c.members}) for c in clusters]
+        files: Sequence[FileResult] = analysed_files
         if any(selected(code, self.select, self.ignore) for code in ("HY311", "HY109")):
-            report.files = _with_index(report.files, self.paths, index, self.neardup_options())
-        report.files = [self.suppressed(r) for r in report.files]
+            files = _with_index(files, self.paths, index, self.neardup_options())
+        report.files = Spool(self.suppressed(r) for r in files)
+        analysed_files.close()
         report.thresholds = self.thresholds()
         return report
 
@@ -160,8 +168,8 @@ class Inputs:
 
 
 def _with_index(
-    results: list[FileResult], paths: Sequence[str], index: str | None, options: NearDupOptions
-) -> list[FileResult]:
+    results: Sequence[FileResult], paths: Sequence[str], index: str | None, options: NearDupOptions
+) -> Sequence[FileResult]:
     """Compare with the archive index if there is one; a problem with it is said, not fatal."""
     from pathlib import Path
 
@@ -544,7 +552,7 @@ def check(
     sys.exit(EXIT_ERROR if rep.errors else EXIT_FINDINGS if failing else EXIT_OK)
 
 
-def _fix_or_diff(results: list[FileResult], write: bool) -> list[FileResult]:
+def _fix_or_diff(results: Sequence[FileResult], write: bool) -> list[FileResult]:
     """Print the diff of each fixable file, or rewrite it; returns what is left to report."""
     import difflib
 

@@ -11,13 +11,15 @@ from dataclasses import dataclass, field
 
 from hygiene.pipeline import FileResult
 from hygiene.read import ReadError
+from hygiene.spool import Spool
 
 SCHEMA = "hygiene/1"
 
 
 @dataclass
 class Report:
-    files: list[FileResult] = field(default_factory=list)
+    # A list, or a Spool on disk for a corpus: renderers only iterate and count.
+    files: list[FileResult] | Spool[FileResult] = field(default_factory=list)
     errors: list[ReadError] = field(default_factory=list)
     clusters: list[dict[str, object]] = field(default_factory=list)
     # The settings and model thresholds the findings were made with (for people).
