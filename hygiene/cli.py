@@ -789,3 +789,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return EXIT_OK
     return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -6,7 +6,8 @@ in input order, so output never depends on the engine or on ``--jobs``:
 - ``sketches``: the first pass, a (sketch or read error, fingerprint) per item;
 - ``candidates``: near-duplicate candidate pairs, when the engine grouped the
   LSH band keys itself (None: the job's in-memory LSH index finds them);
-- ``analysed``: the second pass, one ``Analysed`` per item.
+- ``analysed``: the second pass, one ``Analysed`` per item not skipped; every
+  item is first shown to ``visit``, which may skip it.
 
 ``LocalEngine`` uses worker processes on this machine; ``RayEngine``
 (hygiene.ray_engine) runs the same ``Worker`` on Ray Data.
@@ -28,6 +29,9 @@ from hygiene.work import Analysed, JobSpec, Worker
 
 Item = Document | ReadError
 SketchResult = tuple[Sketch | ReadError, int]
+# Called with every item of the second pass, in order, before it is analysed;
+# True skips it (a resumed job's finished shard). The job checks inputs here.
+Visit = Callable[[int, Item], bool]
 
 CHUNK = 16  # documents per task: amortises the inter-process hop
 AHEAD = 4  # tasks in flight per worker: keeps workers busy, memory bounded
@@ -43,7 +47,7 @@ class Engine(Protocol):
         paths: Sequence[str],
         spec: JobSpec,
         decisions: CorpusDecisions,
-        skip: Callable[[int], bool] | None = None,
+        visit: Visit | None = None,
     ) -> Iterator[tuple[int, Analysed]]: ...
 
     def close(self) -> None: ...
@@ -78,10 +82,10 @@ class LocalEngine:
         paths: Sequence[str],
         spec: JobSpec,
         decisions: CorpusDecisions,
-        skip: Callable[[int], bool] | None = None,
+        visit: Visit | None = None,
     ) -> Iterator[tuple[int, Analysed]]:
         numbered = enumerate(iter_documents(paths, spec.read))
-        todo = ((i, item) for i, item in numbered if skip is None or not skip(i))
+        todo = ((i, item) for i, item in numbered if visit is None or not visit(i, item))
         ordinals: deque[int] = deque()
 
         def items() -> Iterator[Item]:

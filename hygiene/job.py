@@ -26,6 +26,7 @@ from pathlib import Path
 
 from hygiene import __version__
 from hygiene.corpus import CorpusDecisions, CorpusPass
+from hygiene.document import Document
 from hygiene.engine import Engine
 from hygiene.pipeline import FileResult
 from hygiene.progress import Progress
@@ -76,19 +77,37 @@ def second_pass(
     already: int = 0,
     progress: bool | None = None,
 ) -> Iterator[tuple[int, Analysed]]:
-    """Analyse every document (but those ``skip`` names), in input order."""
+    """Analyse every document (but those ``skip`` names), in input order.
+
+    Every input, skipped or not, must be the one the first pass saw (same id and
+    text, same count): a resumed job whose inputs changed would otherwise mix
+    decisions made on other texts into its output."""
+    seen = 0
+
+    def visit(ordinal: int, item: Document | ReadError) -> bool:
+        nonlocal seen
+        if ordinal >= len(first) or first.fingerprints[ordinal] != fingerprint(item):
+            raise InputsChanged(f"{_name(item)} changed since this job's first pass; {_AGAIN}")
+        seen += 1
+        return skip is not None and skip(ordinal)
+
     with Progress("pass 2/2: analysing", total=len(first), enabled=progress) as bar:
         bar.done = already
-        for ordinal, analysed in engine.analysed(paths, spec, first.decisions, skip):
-            item = analysed.item
-            seen = fingerprint(item if isinstance(item, ReadError) else item.doc)
-            if ordinal >= len(first) or first.fingerprints[ordinal] != seen:
-                raise InputsChanged(
-                    "the inputs changed since this job's first pass; "
-                    "add --restart to start the job again"
-                )
+        for ordinal, analysed in engine.analysed(paths, spec, first.decisions, visit):
             bar.advance()
             yield ordinal, analysed
+    if seen != len(first):
+        raise InputsChanged(
+            f"the inputs changed since this job's first pass: {len(first) - seen} "
+            f"document(s) are gone; {_AGAIN}"
+        )
+
+
+_AGAIN = "add --restart to start the job again"
+
+
+def _name(item: Document | ReadError) -> str:
+    return item.path if isinstance(item, ReadError) else item.id
 
 
 def job_key(paths: Sequence[str], spec: JobSpec, **extra: object) -> str:

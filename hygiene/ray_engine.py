@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import os
 import pickle
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
 from hygiene.corpus import CorpusDecisions, CorpusPass
+from hygiene.engine import Visit
 from hygiene.read import ReadError, ReadOptions, Source, iter_sources, read_source
 from hygiene.work import Analysed, JobSpec, Worker
 
@@ -114,7 +115,7 @@ class RayEngine:
         paths: Sequence[str],
         spec: JobSpec,
         decisions: CorpusDecisions,
-        skip: Callable[[int], bool] | None = None,
+        visit: Visit | None = None,
     ) -> Iterator[tuple[int, Analysed]]:
         """Every document analysed on the actors. A resumed job redoes the shards it
         had finished too (Ray retries failed tasks itself), and the writer skips them."""
@@ -130,8 +131,11 @@ class RayEngine:
             batch_format="numpy",
         )
         for ordinal, row in enumerate(dataset.iter_rows()):
-            if skip is None or not skip(ordinal):
-                yield ordinal, pickle.loads(row["blob"])
+            analysed: Analysed = pickle.loads(row["blob"])
+            item = analysed.item
+            document = item if isinstance(item, ReadError) else item.doc
+            if visit is None or not visit(ordinal, document):
+                yield ordinal, analysed
 
     def close(self) -> None:
         self._sketched = None

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -45,6 +46,21 @@ def write_atomically(target: Path, data: bytes) -> None:
         raise
 
 
+# What write_atomically and the writer's temporary files are named: ".NAME.XXXXXXXX.tmp".
+_TEMP = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
+
+
+def sweep_temp_files(out: Path) -> int:
+    """Remove the temporary files a killed job left in its output folder."""
+    removed = 0
+    for folder, _, names in os.walk(out):
+        for name in names:
+            if _TEMP.match(name):
+                Path(folder, name).unlink(missing_ok=True)
+                removed += 1
+    return removed
+
+
 class JobState:
     def __init__(self, out: Path, shard_size: int | None = None) -> None:
         self.dir = out / STATE_DIR
@@ -66,7 +82,10 @@ class JobState:
                     "run that job's command again to finish it, or add --restart to discard it"
                 )
             self.started = self.resumed = True
+            sweep_temp_files(self.dir.parent)  # a kill between a temp file and its rename
             return True
+        if self.dir.exists():
+            sweep_temp_files(self.dir.parent)
         self.clear()
         write_atomically(job, json.dumps({"key": key}).encode())
         self.started = True
