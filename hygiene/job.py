@@ -21,7 +21,7 @@ import hashlib
 import json
 from array import array
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from hygiene import __version__
@@ -32,7 +32,7 @@ from hygiene.pipeline import FileResult
 from hygiene.progress import Progress
 from hygiene.read import ReadError
 from hygiene.state import JobState
-from hygiene.work import Analysed, JobSpec, fingerprint
+from hygiene.work import Analysed, JobSpec, Worker, fingerprint
 from hygiene.writer import CleanStats, CleanWriter
 
 Postprocess = Callable[[FileResult], FileResult]
@@ -110,6 +110,11 @@ def _name(item: Document | ReadError) -> str:
     return item.path if isinstance(item, ReadError) else item.id
 
 
+def _dropped(analysed: Analysed) -> bool:
+    item = analysed.item
+    return isinstance(item, FileResult) and any(f.code == "HY311" for f in item.findings)
+
+
 def job_key(paths: Sequence[str], spec: JobSpec, **extra: object) -> str:
     """Names a job by what decides its output: inputs, settings, version."""
     settings = asdict(spec)
@@ -156,6 +161,8 @@ def run_clean(
         state.save("first-pass", first)
     done = state.done_shards()
     already = sum(min(state.shard_size, len(first) - s * state.shard_size) for s in done)
+    spec = replace(spec, skip_duplicates=True)
+    fallback: Worker | None = None
     with writer:
         for ordinal, analysed in second_pass(
             engine,
@@ -166,8 +173,16 @@ def run_clean(
             already=already,
             progress=progress,
         ):
-            if postprocess is not None and isinstance(analysed.item, FileResult):
-                analysed = Analysed(postprocess(analysed.item), analysed.problem)
+            item = analysed.item
+            if postprocess is not None and isinstance(item, FileResult):
+                analysed = replace(analysed, item=postprocess(item))
+            if analysed.partial and not _dropped(analysed):
+                # Its HY311 was suppressed (per-file-ignores, a directive): it stays in
+                # the corpus after all, so it is analysed here like any other.
+                fallback = fallback or Worker(replace(spec, skip_duplicates=False), first.decisions)
+                analysed = fallback.analyse(item.doc if isinstance(item, FileResult) else item)
+                if postprocess is not None and isinstance(analysed.item, FileResult):
+                    analysed = replace(analysed, item=postprocess(analysed.item))
             error = writer.add(analysed, ordinal)
             if error is not None and on_error is not None:
                 on_error(error)

@@ -37,6 +37,8 @@ class JobSpec:
     embedder: str = "onnx"
     corpus: CorpusOptions = field(default_factory=CorpusOptions)
     time_limit: float = DEFAULT_TIME_LIMIT  # 0: none
+    # A clean job drops near-duplicates whole: they need their HY311 finding only.
+    skip_duplicates: bool = False
     threads: int | None = None  # per worker for the embedding model; None: its default
 
 
@@ -50,6 +52,9 @@ class Analysed:
 
     item: FileResult | ReadError
     problem: str | None = None
+    # Only the corpus findings: a near-duplicate that a clean job drops whole is
+    # not run through the pipeline (in a reprint-heavy corpus, half the work).
+    partial: bool = False
 
 
 class DocumentTimeout(Exception):
@@ -117,6 +122,9 @@ class Worker:
         """Second pass: the pipeline's findings plus the corpus decisions."""
         if isinstance(item, ReadError):
             return Analysed(item)
+        if self.spec.skip_duplicates and self.decisions and item.id in self.decisions.duplicates:
+            dup = [f for f in self.decisions.findings(item) if f.code == "HY311"]
+            return Analysed(FileResult(item, dup), partial=True)
         try:
             with time_limit(self.spec.time_limit):
                 result = self.pipeline.analyze(item)

@@ -797,3 +797,48 @@ def test_report_with_two_workers_equals_one(
     assert len(data["clusters"]) == len(PAIRS)
     assert data["summary"]["files"] == len(baseline.docs)
     assert {"HY109", "HY311"} <= set(data["summary"]["by_rule"])
+
+
+# --- dropped duplicates are not analysed -------------------------------------------------------
+
+
+def test_dropped_duplicates_skip_the_pipeline_unless_their_hy311_is_suppressed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    story = (ROOT / "fixtures" / "corpus" / "marlow-mill-closure.txt").read_text("utf-8")
+    (corpus / "a-original.txt").write_text(story, "utf-8")
+    (corpus / "b-reprint.txt").write_text(story.replace(" the ", " a ", 2), "utf-8")
+    from hygiene.pipeline import Pipeline
+
+    analysed: list[str] = []
+    real = Pipeline.analyze
+
+    def spy(self: Pipeline, doc: Any) -> Any:
+        analysed.append(Path(doc.path).name)
+        return real(self, doc)
+
+    monkeypatch.setattr(Pipeline, "analyze", spy)
+    out = tmp_path / "out"
+    code, _, err = run(capsys, *clean_args(corpus, out, *NONE))
+    assert code == 0, err
+    assert analysed == ["a-original.txt"]  # the reprint is dropped whole, unanalysed
+    assert not (out / "b-reprint.txt").exists()
+    assert [e["action"] for e in manifest(out) if e["path"].endswith("b-reprint.txt")] == [
+        "dropped"
+    ]
+    # Suppressed for the reprint's path, HY311 no longer drops it: it is analysed and
+    # cleaned like any other document.
+    (tmp_path / "hygiene.toml").write_text(
+        'per-file-ignores = { "b-*.txt" = ["HY311"] }\n', "utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    analysed.clear()
+    code, _, err = run(capsys, *clean_args(corpus, tmp_path / "out2", *NONE))
+    assert code == 0, err
+    assert analysed == ["a-original.txt", "b-reprint.txt"]
+    assert (tmp_path / "out2" / "b-reprint.txt").exists()
+    assert (tmp_path / "out2" / "a-original.txt").read_text("utf-8") == (
+        out / "a-original.txt"
+    ).read_text("utf-8")
