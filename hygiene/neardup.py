@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from hygiene.minhash import (
-    LSHIndex,
     MinHasher,
     band_keys,
     containment,
@@ -98,13 +97,18 @@ class Cluster:
 
 
 class NearDuplicateFinder:
-    """Collects signatures with ``add``; ``clusters`` groups the near-duplicates."""
+    """Collects sketches with ``add``; ``clusters`` groups the near-duplicates.
+
+    Built for corpora: the sketches are the only per-document state, candidates
+    come from sorting each band's rows (documents with equal rows share the LSH
+    bucket) and verified pairs are kept in numpy arrays, so a corpus full of
+    reprints costs arrays, not millions of Python objects.
+    """
 
     def __init__(self, options: NearDupOptions | None = None) -> None:
         self.options = options or NearDupOptions()
         self.hasher = MinHasher(self.options.num_perm)
-        bands, rows = lsh_params(self.options.threshold, self.options.num_perm)
-        self.index = LSHIndex(bands, rows)
+        self.bands, self.rows = lsh_params(self.options.threshold, self.options.num_perm)
         self.entries: dict[str, Entry] = {}
 
     def add(self, key: str, path: str, text: str, date: str | None = None) -> None:
@@ -118,18 +122,16 @@ class NearDuplicateFinder:
         return Entry(key, path, len(text), date, len(hashes), signature, figures(text))
 
     def add_entry(self, entry: Entry, *, index: bool = True) -> None:
-        """Collect a sketch; ``index=False`` when candidates come from elsewhere
-        (an engine that groups band keys itself)."""
+        """Collect a sketch (``index`` is kept for callers that group band keys
+        elsewhere; candidates are found when clusters are asked for)."""
         self.entries[entry.key] = entry
-        if index and self.comparable(entry):
-            self.index.add(entry.key, entry.signature)
 
     def comparable(self, entry: Entry) -> bool:
         return entry.size >= self.options.min_shingles
 
     def band_keys(self, entry: Entry) -> list[bytes]:
         """The LSH bucket keys of a sketch: documents sharing one are candidates."""
-        return band_keys(entry.signature, self.index.bands, self.index.rows)
+        return band_keys(entry.signature, self.bands, self.rows)
 
     def similar(self, a: Entry, b: Entry) -> tuple[float, float]:
         """(estimated Jaccard, estimated containment of the smaller in the larger)."""
@@ -138,31 +140,101 @@ class NearDuplicateFinder:
 
     def same_story(self, a: Entry, b: Entry, j: float, c: float, scale: float = 1.0) -> bool:
         """The verification of a candidate pair (thresholds scaled by ``scale``)."""
+        return self._close(j, c, scale) and self._same_figures(a, b, scale)
+
+    def _close(self, j: float, c: float, scale: float = 1.0) -> bool:
         opts = self.options
-        close = j >= opts.threshold * scale or (
+        return j >= opts.threshold * scale or (
             c >= opts.min_containment * scale and j >= opts.containment_floor * scale
         )
-        return close and number_overlap(a.numbers, b.numbers) >= opts.min_number_overlap * scale
+
+    def _same_figures(self, a: Entry, b: Entry, scale: float = 1.0) -> bool:
+        return number_overlap(a.numbers, b.numbers) >= self.options.min_number_overlap * scale
+
+    def _comparable_keys(self) -> list[str]:
+        return sorted(k for k, e in self.entries.items() if self.comparable(e))
+
+    def _candidate_codes(self, keys: list[str]) -> npt.NDArray[np.int64]:
+        """Candidate pairs as ``i * n + j`` (i < j, indexes into sorted ``keys``): for
+        each band, sort the documents by the band's rows; a run of equal rows is a
+        bucket, and every pair in it is a candidate."""
+        n = len(keys)
+        found = np.zeros(0, dtype=np.int64)
+        if n < 2:
+            return found
+        sig = np.stack([self.entries[k].signature for k in keys]).astype("<u4")
+        width = np.dtype((np.void, self.rows * 4))
+        for band in range(self.bands):
+            rows = np.ascontiguousarray(sig[:, band * self.rows : (band + 1) * self.rows])
+            column = rows.view(width).ravel()
+            order = np.argsort(column, kind="stable")
+            same = column[order][1:] == column[order][:-1]
+            if not same.any():
+                continue
+            codes = [_pair_codes(np.sort(order[lo:hi]), n) for lo, hi in _runs(same) if hi - lo > 1]
+            found = np.union1d(found, np.concatenate(codes))
+        return found
 
     def candidates(self) -> Iterable[tuple[str, str]]:
-        """Pairs (a < b) sharing an LSH band, from the in-memory index."""
-        for key in sorted(self.entries):
-            entry = self.entries[key]
-            if not self.comparable(entry):
-                continue
-            for other in sorted(self.index.query(entry.signature)):
-                if other > key:
-                    yield key, other
+        """Pairs (a < b) sharing an LSH band."""
+        keys = self._comparable_keys()
+        n = len(keys)
+        for code in self._candidate_codes(keys).tolist():
+            yield keys[code // n], keys[code % n]
+
+    def _verified(
+        self, candidates: Iterable[tuple[str, str]] | None
+    ) -> tuple[
+        list[str],
+        npt.NDArray[np.int64],
+        npt.NDArray[np.int64],
+        npt.NDArray[np.float64],
+        npt.NDArray[np.float64],
+    ]:
+        """(keys, a, b, jaccard, containment) of the verified pairs, as arrays."""
+        keys = sorted(self.entries)
+        n = len(keys)
+        if candidates is None:
+            comparable = self._comparable_keys()
+            codes = self._candidate_codes(comparable)
+            rank = {k: i for i, k in enumerate(keys)}
+            remap = np.array([rank[k] for k in comparable], dtype=np.int64)
+            m = max(len(comparable), 1)
+            a, b = remap[codes // m], remap[codes % m]
+        else:
+            rank = {k: i for i, k in enumerate(keys)}
+            pairs = sorted(
+                {(rank[x], rank[y]) if x < y else (rank[y], rank[x]) for x, y in candidates}
+            )
+            a = np.array([p[0] for p in pairs], dtype=np.int64)
+            b = np.array([p[1] for p in pairs], dtype=np.int64)
+        empty = np.zeros(0, dtype=np.float64)
+        if n == 0 or len(a) == 0:
+            return keys, a, b, empty, empty
+        sig = np.stack([self.entries[k].signature for k in keys])
+        size = np.array([self.entries[k].size for k in keys], dtype=np.float64)
+        j = np.empty(len(a), dtype=np.float64)
+        for lo in range(0, len(a), 65536):  # bounded temporaries
+            hi = lo + 65536
+            j[lo:hi] = np.count_nonzero(sig[a[lo:hi]] == sig[b[lo:hi]], axis=1) / sig.shape[1]
+        c = _containment(j, size[a], size[b])
+        keep = np.array(
+            [
+                self._close(float(jj), float(cc))
+                and self._same_figures(self.entries[keys[x]], self.entries[keys[y]])
+                for x, y, jj, cc in zip(a.tolist(), b.tolist(), j.tolist(), c.tolist(), strict=True)
+            ],
+            dtype=bool,
+        )
+        return keys, a[keep], b[keep], j[keep], c[keep]
 
     def pairs(
         self, candidates: Iterable[tuple[str, str]] | None = None
     ) -> Iterable[tuple[str, str, float, float]]:
         """Verified candidate pairs (a < b)."""
-        for key, other in self.candidates() if candidates is None else candidates:
-            entry = self.entries[key]
-            j, c = self.similar(entry, self.entries[other])
-            if self.same_story(entry, self.entries[other], j, c):
-                yield key, other, j, c
+        keys, a, b, j, c = self._verified(candidates)
+        for x, y, jj, cc in zip(a.tolist(), b.tolist(), j.tolist(), c.tolist(), strict=True):
+            yield keys[x], keys[y], jj, cc
 
     def linked(self, a: str, b: str) -> bool:
         """A pair that belongs together, under the looser bar used inside a cluster."""
@@ -174,25 +246,26 @@ class NearDuplicateFinder:
         """Verified pairs merged strongest first; two groups merge only when most of
         their cross pairs are linked too, so one bridging document (a copy that gained
         a sentence from another story, a shared template) cannot chain two stories."""
-        members: dict[str, list[str]] = {}
-        owner: dict[str, str] = {}
-        edges = sorted(self.pairs(candidates), key=lambda e: (-max(e[2], e[3]), e[0], e[1]))
-        for a, b, _, _ in edges:
-            for key in (a, b):
+        keys, a, b, j, c = self._verified(candidates)
+        order = np.lexsort((b, a, -np.maximum(j, c)))  # strongest first, then by keys
+        members: dict[int, list[int]] = {}
+        owner: dict[int, int] = {}
+        for x, y in zip(a[order].tolist(), b[order].tolist(), strict=True):
+            for key in (x, y):
                 if key not in owner:
                     owner[key] = key
                     members[key] = [key]
-            ga, gb = owner[a], owner[b]
+            ga, gb = owner[x], owner[y]
             if ga == gb:
                 continue
-            cross = [(x, y) for x in members[ga] for y in members[gb]]
-            if sum(self.linked(x, y) for x, y in cross) * 2 < len(cross):
+            cross = [(p, q) for p in members[ga] for q in members[gb]]
+            if sum(self.linked(keys[p], keys[q]) for p, q in cross) * 2 < len(cross):
                 continue
             keep, gone = sorted((ga, gb))
             for key in members[gone]:
                 owner[key] = keep
             members[keep] += members.pop(gone)
-        return sorted(sorted(m) for m in members.values() if len(m) > 1)
+        return sorted(sorted(keys[i] for i in m) for m in members.values() if len(m) > 1)
 
     def clusters(self, candidates: Iterable[tuple[str, str]] | None = None) -> list[Cluster]:
         """Clusters of verified pairs; ``candidates`` (a < b) replace the in-memory
@@ -218,3 +291,27 @@ class NearDuplicateFinder:
             if dated:
                 return min(dated, key=lambda e: e.date or "").key
         return by_path[0].key
+
+
+def _runs(same: npt.NDArray[np.bool_]) -> Iterable[tuple[int, int]]:
+    """(start, end) of each run of equal neighbours in a sorted column."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], same.astype(np.int8), [0]))))
+    for lo, hi in zip(edges[0::2].tolist(), edges[1::2].tolist(), strict=True):
+        yield lo, hi + 1
+
+
+def _pair_codes(members: npt.NDArray[np.int64], n: int) -> npt.NDArray[np.int64]:
+    """Every pair (i < j) of a sorted bucket, as ``i * n + j``."""
+    i, j = np.triu_indices(len(members), k=1)
+    return members[i].astype(np.int64) * n + members[j].astype(np.int64)
+
+
+def _containment(
+    j: npt.NDArray[np.float64], size_a: npt.NDArray[np.float64], size_b: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """``minhash.containment`` over arrays (the same arithmetic, element by element)."""
+    smaller = np.minimum(size_a, size_b)
+    inter = j * (size_a + size_b) / (1.0 + j)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(smaller > 0, inter / np.where(smaller > 0, smaller, 1.0), 0.0)
+    return np.minimum(1.0, np.maximum(0.0, share))
