@@ -122,16 +122,16 @@ def read_source(
     yield from _read_file(Path(source.path), source.relpath, opts)
 
 
-_STDIN: dict[int, bytes] = {}  # id(sys.stdin) -> what it held
+_STDIN: list[tuple[object, bytes]] = []  # (the stdin object read, what it held)
 
 
 def stdin_bytes(limit: int) -> bytes:
-    """Standard input, read once and kept: a corpus job reads its inputs twice."""
-    key = id(sys.stdin)
-    if key not in _STDIN:
-        _STDIN.clear()
-        _STDIN[key] = sys.stdin.buffer.read(limit + 1)  # one byte over says "too large"
-    return _STDIN[key]
+    """Standard input, read once and kept: a corpus job reads its inputs twice.
+    The stream object itself is kept with its bytes, so a replaced sys.stdin (a
+    test, an embedding program) is read afresh."""
+    if not _STDIN or _STDIN[0][0] is not sys.stdin:
+        _STDIN[:] = [(sys.stdin, sys.stdin.buffer.read(limit + 1))]  # a byte over: too large
+    return _STDIN[0][1]
 
 
 def iter_documents(
