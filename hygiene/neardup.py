@@ -218,14 +218,13 @@ class NearDuplicateFinder:
             hi = lo + 65536
             j[lo:hi] = np.count_nonzero(sig[a[lo:hi]] == sig[b[lo:hi]], axis=1) / sig.shape[1]
         c = _containment(j, size[a], size[b])
-        keep = np.array(
-            [
-                self._close(float(jj), float(cc))
-                and self._same_figures(self.entries[keys[x]], self.entries[keys[y]])
-                for x, y, jj, cc in zip(a.tolist(), b.tolist(), j.tolist(), c.tolist(), strict=True)
-            ],
-            dtype=bool,
-        )
+        opts = self.options
+        keep = (j >= opts.threshold) | ((c >= opts.min_containment) & (j >= opts.containment_floor))
+        close = np.flatnonzero(keep)
+        for lo in range(0, len(close), 65536):  # the figures, pair by pair, where close
+            rows = close[lo : lo + 65536]
+            for i, x, y in zip(rows.tolist(), a[rows].tolist(), b[rows].tolist(), strict=True):
+                keep[i] = self._same_figures(self.entries[keys[x]], self.entries[keys[y]])
         return keys, a[keep], b[keep], j[keep], c[keep]
 
     def pairs(
@@ -233,8 +232,8 @@ class NearDuplicateFinder:
     ) -> Iterable[tuple[str, str, float, float]]:
         """Verified candidate pairs (a < b)."""
         keys, a, b, j, c = self._verified(candidates)
-        for x, y, jj, cc in zip(a.tolist(), b.tolist(), j.tolist(), c.tolist(), strict=True):
-            yield keys[x], keys[y], jj, cc
+        for i in range(len(a)):
+            yield keys[int(a[i])], keys[int(b[i])], float(j[i]), float(c[i])
 
     def linked(self, a: str, b: str) -> bool:
         """A pair that belongs together, under the looser bar used inside a cluster."""
@@ -250,7 +249,7 @@ class NearDuplicateFinder:
         order = np.lexsort((b, a, -np.maximum(j, c)))  # strongest first, then by keys
         members: dict[int, list[int]] = {}
         owner: dict[int, int] = {}
-        for x, y in zip(a[order].tolist(), b[order].tolist(), strict=True):
+        for x, y in _chunked_pairs(a[order], b[order]):
             for key in (x, y):
                 if key not in owner:
                     owner[key] = key
@@ -291,6 +290,15 @@ class NearDuplicateFinder:
             if dated:
                 return min(dated, key=lambda e: e.date or "").key
         return by_path[0].key
+
+
+def _chunked_pairs(
+    a: npt.NDArray[np.int64], b: npt.NDArray[np.int64], size: int = 65536
+) -> Iterable[tuple[int, int]]:
+    """The pairs as Python ints, a chunk at a time (millions of pairs in a
+    reprint-heavy corpus would otherwise become millions of objects at once)."""
+    for lo in range(0, len(a), size):
+        yield from zip(a[lo : lo + size].tolist(), b[lo : lo + size].tolist(), strict=True)
 
 
 def _runs(same: npt.NDArray[np.bool_]) -> Iterable[tuple[int, int]]:
