@@ -14,9 +14,9 @@ or a shared footer cannot chain two stories together.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -154,14 +154,13 @@ class NearDuplicateFinder:
     def _comparable_keys(self) -> list[str]:
         return sorted(k for k, e in self.entries.items() if self.comparable(e))
 
-    def _candidate_codes(self, keys: list[str]) -> npt.NDArray[np.int64]:
-        """Candidate pairs as ``i * n + j`` (i < j, indexes into sorted ``keys``): for
-        each band, sort the documents by the band's rows; a run of equal rows is a
+    def _band_codes(self, keys: list[str]) -> Iterator[npt.NDArray[np.int64]]:
+        """Per band, its candidate pairs as ``i * n + j`` (i < j, indexes into sorted
+        ``keys``): sort the documents by the band's rows; a run of equal rows is a
         bucket, and every pair in it is a candidate."""
         n = len(keys)
-        found = np.zeros(0, dtype=np.int64)
         if n < 2:
-            return found
+            return
         sig = np.stack([self.entries[k].signature for k in keys]).astype("<u4")
         width = np.dtype((np.void, self.rows * 4))
         for band in range(self.bands):
@@ -169,17 +168,18 @@ class NearDuplicateFinder:
             column = rows.view(width).ravel()
             order = np.argsort(column, kind="stable")
             same = column[order][1:] == column[order][:-1]
-            if not same.any():
-                continue
-            codes = [_pair_codes(np.sort(order[lo:hi]), n) for lo, hi in _runs(same) if hi - lo > 1]
-            found = np.union1d(found, np.concatenate(codes))
-        return found
+            if same.any():
+                runs = [np.sort(order[lo:hi]) for lo, hi in _runs(same) if hi - lo > 1]
+                yield np.unique(np.concatenate([_pair_codes(r, n) for r in runs]))
 
     def candidates(self) -> Iterable[tuple[str, str]]:
         """Pairs (a < b) sharing an LSH band."""
         keys = self._comparable_keys()
         n = len(keys)
-        for code in self._candidate_codes(keys).tolist():
+        found = np.zeros(0, dtype=np.int64)
+        for codes in self._band_codes(keys):
+            found = np.union1d(found, codes)
+        for code in found.tolist():
             yield keys[code // n], keys[code % n]
 
     def _verified(
@@ -191,41 +191,66 @@ class NearDuplicateFinder:
         npt.NDArray[np.float64],
         npt.NDArray[np.float64],
     ]:
-        """(keys, a, b, jaccard, containment) of the verified pairs, as arrays."""
+        """(keys, a, b, jaccard, containment) of the verified pairs, as arrays.
+
+        Candidates are verified band by band and only the verified pairs are kept:
+        with a low threshold most candidates are false, and a reprint-heavy corpus
+        has millions of them."""
         keys = sorted(self.entries)
         n = len(keys)
+        rank = {k: i for i, k in enumerate(keys)}
         if candidates is None:
             comparable = self._comparable_keys()
-            codes = self._candidate_codes(comparable)
-            rank = {k: i for i, k in enumerate(keys)}
             remap = np.array([rank[k] for k in comparable], dtype=np.int64)
             m = max(len(comparable), 1)
-            a, b = remap[codes // m], remap[codes % m]
-        else:
-            rank = {k: i for i, k in enumerate(keys)}
-            pairs = sorted(
-                {(rank[x], rank[y]) if x < y else (rank[y], rank[x]) for x, y in candidates}
+            batches: Iterable[npt.NDArray[np.int64]] = (
+                remap[codes // m] * n + remap[codes % m] for codes in self._band_codes(comparable)
             )
-            a = np.array([p[0] for p in pairs], dtype=np.int64)
-            b = np.array([p[1] for p in pairs], dtype=np.int64)
-        empty = np.zeros(0, dtype=np.float64)
-        if n == 0 or len(a) == 0:
-            return keys, a, b, empty, empty
-        sig = np.stack([self.entries[k].signature for k in keys])
+        else:
+            pairs = {(rank[x], rank[y]) if x < y else (rank[y], rank[x]) for x, y in candidates}
+            batches = [np.array(sorted(x * n + y for x, y in pairs), dtype=np.int64)]
+        sig = np.stack([self.entries[k].signature for k in keys]) if keys else _NO_SIGNATURES
         size = np.array([self.entries[k].size for k in keys], dtype=np.float64)
-        j = np.empty(len(a), dtype=np.float64)
-        for lo in range(0, len(a), 65536):  # bounded temporaries
-            hi = lo + 65536
+        verified = np.zeros(0, dtype=np.int64)
+        for codes in batches:
+            fresh = codes[~np.isin(codes, verified, kind="sort")]
+            for lo in range(0, len(fresh), _CHUNK):  # bounded temporaries
+                chunk = fresh[lo : lo + _CHUNK]
+                keep = self._verify(keys, sig, size, chunk // n, chunk % n)
+                verified = np.union1d(verified, chunk[keep])
+        a, b = verified // n, verified % n
+        j, c = self._estimates(sig, size, a, b)
+        return keys, a, b, j, c
+
+    @staticmethod
+    def _estimates(
+        sig: npt.NDArray[np.unsignedinteger[Any]],
+        size: npt.NDArray[np.float64],
+        a: npt.NDArray[np.int64],
+        b: npt.NDArray[np.int64],
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        j = np.zeros(len(a), dtype=np.float64)
+        for lo in range(0, len(a), _CHUNK):  # bounded temporaries: rows are 512 bytes
+            hi = lo + _CHUNK
             j[lo:hi] = np.count_nonzero(sig[a[lo:hi]] == sig[b[lo:hi]], axis=1) / sig.shape[1]
-        c = _containment(j, size[a], size[b])
+        return j, _containment(j, size[a], size[b])
+
+    def _verify(
+        self,
+        keys: list[str],
+        sig: npt.NDArray[np.unsignedinteger[Any]],
+        size: npt.NDArray[np.float64],
+        a: npt.NDArray[np.int64],
+        b: npt.NDArray[np.int64],
+    ) -> npt.NDArray[np.bool_]:
+        """Which candidate pairs pass: close enough, then the same figures."""
+        j, c = self._estimates(sig, size, a, b)
         opts = self.options
         keep = (j >= opts.threshold) | ((c >= opts.min_containment) & (j >= opts.containment_floor))
-        close = np.flatnonzero(keep)
-        for lo in range(0, len(close), 65536):  # the figures, pair by pair, where close
-            rows = close[lo : lo + 65536]
-            for i, x, y in zip(rows.tolist(), a[rows].tolist(), b[rows].tolist(), strict=True):
-                keep[i] = self._same_figures(self.entries[keys[x]], self.entries[keys[y]])
-        return keys, a[keep], b[keep], j[keep], c[keep]
+        for i in np.flatnonzero(keep).tolist():
+            ea, eb = self.entries[keys[int(a[i])]], self.entries[keys[int(b[i])]]
+            keep[i] = self._same_figures(ea, eb)
+        return keep
 
     def pairs(
         self, candidates: Iterable[tuple[str, str]] | None = None
@@ -290,6 +315,10 @@ class NearDuplicateFinder:
             if dated:
                 return min(dated, key=lambda e: e.date or "").key
         return by_path[0].key
+
+
+_NO_SIGNATURES = np.zeros((0, 0), dtype=np.uint32)
+_CHUNK = 16384  # pairs compared at once: two 8 MiB blocks of signature rows
 
 
 def _chunked_pairs(
