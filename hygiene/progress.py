@@ -20,7 +20,7 @@ def interactive(stream: TextIO | None = None) -> bool:
 
 
 def _clock(seconds: float) -> str:
-    seconds = int(seconds)
+    seconds = round(seconds)  # not int(): a float a hair under a whole second
     hours, rest = divmod(seconds, 3600)
     return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
 
