@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
@@ -205,6 +205,15 @@ def index_option(func: F) -> F:
     return option(func)
 
 
+def _stacked(
+    command: Callable[..., Any], decorators: list[Callable[..., Any]]
+) -> Callable[..., Any]:
+    """The decorators applied as if written above the function, first on top."""
+    for decorator in reversed(decorators):
+        command = decorator(command)
+    return command
+
+
 def engine_options(func: F) -> F:
     """Where the work runs: -j worker processes, or Ray; and the progress line."""
 
@@ -260,10 +269,7 @@ def engine_options(func: F) -> F:
             "never when CI is set).",
         ),
     ]
-    command: Callable[..., Any] = wrapper
-    for decorator in reversed(decorators):
-        command = decorator(command)
-    return command  # type: ignore[return-value]
+    return cast(F, _stacked(wrapper, decorators))
 
 
 _FLAGS = {  # option parameter -> settings key
@@ -344,10 +350,7 @@ def input_options(func: F) -> F:
             "date field, else file time).",
         ),
     ]
-    command: Callable[..., Any] = wrapper
-    for decorator in reversed(decorators):
-        command = decorator(command)
-    return command  # type: ignore[return-value]
+    return cast(F, _stacked(wrapper, decorators))
 
 
 def _check_selectors(selectors: tuple[str, ...]) -> None:

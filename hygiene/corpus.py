@@ -121,10 +121,10 @@ class CorpusPass:
             digests = tuple(_short(d) for d, _ in paragraph_fingerprints(doc))
         return Sketch(doc.id, entry, digests)
 
-    def add(self, sketch: Sketch, *, index: bool = True) -> None:
+    def add(self, sketch: Sketch) -> None:
         if sketch.entry is None:
             return
-        self.finder.add_entry(sketch.entry, index=index)
+        self.finder.add_entry(sketch.entry)
         ordinal = len(self._keys)
         self._keys.append(sketch.key)
         for digest in set(sketch.paragraphs):

@@ -57,12 +57,11 @@ def first_pass(
     """Sketch every document and decide the corpus-wide findings."""
     corpus = CorpusPass(spec.corpus)
     prints = array("Q")
-    index_here = not getattr(engine, "groups_bands", False)
     with Progress("pass 1/2: sketching", enabled=progress) as bar:
         for sketch, print_ in engine.sketches(paths, spec):
             prints.append(print_)
             if not isinstance(sketch, ReadError):
-                corpus.add(sketch, index=index_here)
+                corpus.add(sketch)
             bar.advance()
     return FirstPass(corpus.decide(engine.candidates()), prints)
 

@@ -121,9 +121,8 @@ class NearDuplicateFinder:
         signature = self.hasher.signature(hashes).astype(np.uint32)
         return Entry(key, path, len(text), date, len(hashes), signature, figures(text))
 
-    def add_entry(self, entry: Entry, *, index: bool = True) -> None:
-        """Collect a sketch (``index`` is kept for callers that group band keys
-        elsewhere; candidates are found when clusters are asked for)."""
+    def add_entry(self, entry: Entry) -> None:
+        """Collect a sketch; candidates are found when clusters are asked for."""
         self.entries[entry.key] = entry
 
     def comparable(self, entry: Entry) -> bool:

@@ -42,8 +42,6 @@ class EngineUnavailable(Exception):
 class RayEngine:
     """Runs a job on Ray Data: a local Ray instance, or the cluster at ``address``."""
 
-    groups_bands = True  # candidates come from grouping band keys, not the driver's index
-
     def __init__(self, jobs: int = 2, address: str | None = None) -> None:
         try:
             import ray
@@ -151,16 +149,15 @@ def _read_source(row: dict[str, Any], read: ReadOptions) -> list[dict[str, bytes
 class _Sketcher:
     def __init__(self, spec: JobSpec) -> None:
         self.worker = Worker(spec)
-        self.corpus = CorpusPass(spec.corpus)
+        self.finder = CorpusPass(spec.corpus).finder  # for the band keys
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[Any]]:
         blobs, bands = [], []
         for blob in batch["blob"]:
             sketch, print_ = self.worker.sketch(pickle.loads(blob))
             entry = getattr(sketch, "entry", None)
-            keys = self.corpus.finder.band_keys(entry) if entry is not None else []
-            if entry is not None and not self.corpus.finder.comparable(entry):
-                keys = []
+            comparable = entry is not None and self.finder.comparable(entry)
+            keys = self.finder.band_keys(entry) if entry is not None and comparable else []
             blobs.append(pickle.dumps((sketch, print_)))
             bands.append(pickle.dumps((getattr(sketch, "key", ""), keys)))
         return {"blob": blobs, "bands": bands}
