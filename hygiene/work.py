@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import FrameType
 
+from hygiene.assets import SetupError
 from hygiene.corpus import CorpusDecisions, CorpusOptions, CorpusPass, Sketch
 from hygiene.decide import resolve
 from hygiene.document import Document
@@ -92,6 +93,13 @@ def fingerprint(item: Document | ReadError) -> int:
     return int.from_bytes(hashlib.blake2b(data.encode("utf-8"), digest_size=8).digest(), "big")
 
 
+def preflight(spec: JobSpec) -> None:
+    """Build the selected detectors here and now: a missing model file or backend
+    stops the run (SetupError) before any input is read. Loads are cached per
+    process, so a worker in this process does not load them twice."""
+    _ = Worker(spec).pipeline
+
+
 class Worker:
     """The work of one process: sketches in the first pass, analysis in the second."""
 
@@ -108,7 +116,8 @@ class Worker:
             from hygiene.embed import configure_threads
 
             configure_threads(self.spec.threads)
-            detectors = default_detectors(self.spec.embedder)
+            spec = self.spec
+            detectors = default_detectors(spec.embedder, spec.include, spec.exclude)
             self._pipeline = Pipeline(detectors, self.spec.include, self.spec.exclude)
         return self._pipeline
 
@@ -132,6 +141,8 @@ class Worker:
                     added = self.decisions.findings(item)
                     if added:
                         result = FileResult(item, resolve([*result.findings, *added]))
+        except SetupError:
+            raise  # the installation, not this document: the run stops with it
         except DocumentTimeout:
             limit = f"{self.spec.time_limit:g}"
             return Analysed(FileResult(item, []), f"time limit of {limit} s exceeded")

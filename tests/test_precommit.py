@@ -1,8 +1,10 @@
 """The pre-commit hook, run by the real pre-commit in a throwaway git repository.
 
-pre-commit installs this repository's committed HEAD into its own virtualenv (the
-first time takes minutes: torch and the model package); PRE_COMMIT_HOME is shared
-by the module so that happens once.
+pre-commit installs this repository's committed HEAD into its own virtualenv, as
+a user's archive gets it: the core install (onnxruntime, tokenizers, numpy, click
+and the models inside the package), about a minute the first time. PRE_COMMIT_HOME
+is shared by the module so that happens once. The hook runs with the repository's
+default arguments, embeddings included, unless a test adds its own.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ from hygiene.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 GIT = shutil.which("git")
+# An article of the example corpus with a legal sentence planted in line 14: only
+# the embedding rules (HY203) find it.
+PLANTED = ROOT / "fixtures" / "corpus" / "fairhaven-delivery-robots.txt"
 
 pytestmark = [
     pytest.mark.slow,
@@ -85,8 +90,9 @@ def pre_commit(repo: Path, hook: Hook, *args: str) -> subprocess.CompletedProces
     )
 
 
-def make_repo(path: Path, hook: Hook, args: list[str]) -> Path:
-    """A git repository using this project's hook with these args, hooks installed."""
+def make_repo(path: Path, hook: Hook, args: list[str] | None = None) -> Path:
+    """A git repository using this project's hook (with these args, or none: the
+    hook's defaults), hooks installed."""
     path.mkdir()
     git(path, "init", "-q")
     git(path, "config", "user.email", "hygiene-tests@example.com")
@@ -97,7 +103,7 @@ def make_repo(path: Path, hook: Hook, args: list[str]) -> Path:
         f"  - repo: {json.dumps(str(ROOT))}\n"
         f"    rev: {hook.rev}\n"
         "    hooks:\n"
-        f"      - id: hygiene\n        args: {json.dumps(args)}\n",
+        "      - id: hygiene\n" + (f"        args: {json.dumps(args)}\n" if args else ""),
         encoding="utf-8",
     )
     proc = pre_commit(path, hook, "install")
@@ -142,14 +148,20 @@ def hook(tmp_path_factory: pytest.TempPathFactory) -> Hook:
     env["PRE_COMMIT_HOME"] = str(tmp_path_factory.mktemp("pre-commit-home"))
     env["PRE_COMMIT_COLOR"] = "never"
     hook = Hook(env, head.stdout.strip())
-    warm = make_repo(tmp_path_factory.mktemp("warm") / "repo", hook, ["--embedder", "none"])
+    warm = make_repo(tmp_path_factory.mktemp("warm") / "repo", hook)
     proc = pre_commit(warm, hook, "install-hooks")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return hook
 
 
+def test_config_names_only_the_hook_id(tmp_path: Path, hook: Hook) -> None:
+    repo = make_repo(tmp_path / "repo", hook)
+    config = (repo / ".pre-commit-config.yaml").read_text(encoding="utf-8")
+    assert config.rstrip().endswith("- id: hygiene") and "args" not in config
+
+
 def test_commit_of_contaminated_article_fails(tmp_path: Path, hook: Hook) -> None:
-    repo = make_repo(tmp_path / "repo", hook, ["--embedder", "none"])
+    repo = make_repo(tmp_path / "repo", hook)
     (repo / "story.txt").write_text(STORY, encoding="utf-8")
     code, out = commit(repo, hook, ".pre-commit-config.yaml", "story.txt")
     assert code != 0, out
@@ -160,8 +172,17 @@ def test_commit_of_contaminated_article_fails(tmp_path: Path, hook: Hook) -> Non
     assert (repo / "story.txt").read_text("utf-8") == STORY  # the hook reports, never edits
 
 
+def test_hook_runs_the_embedding_rules(tmp_path: Path, hook: Hook) -> None:
+    repo = make_repo(tmp_path / "repo", hook)
+    shutil.copyfile(PLANTED, repo / PLANTED.name)
+    code, out = commit(repo, hook, ".pre-commit-config.yaml", PLANTED.name)
+    assert code != 0, out
+    assert f"{PLANTED.name}:14:355: HY203" in out, out  # the planted legal sentence
+    assert "Traceback" not in out
+
+
 def test_commit_of_clean_article_passes(tmp_path: Path, hook: Hook) -> None:
-    repo = make_repo(tmp_path / "repo", hook, ["--embedder", "none"])
+    repo = make_repo(tmp_path / "repo", hook)
     (repo / "ferry.txt").write_text(CLEAN, encoding="utf-8")
     code, out = commit(repo, hook, ".pre-commit-config.yaml", "ferry.txt")
     assert code == 0, out
@@ -172,14 +193,11 @@ def test_commit_of_clean_article_passes(tmp_path: Path, hook: Hook) -> None:
 def test_baseline_lets_old_findings_pass_and_fails_new_ones(
     tmp_path: Path, hook: Hook, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    args = ["--embedder", "none", "--baseline", "baseline.json"]
-    repo = make_repo(tmp_path / "repo", hook, args)
+    repo = make_repo(tmp_path / "repo", hook, ["--baseline", "baseline.json"])
     old = repo / "old.txt"
     old.write_text(STORY, encoding="utf-8")
     monkeypatch.chdir(repo)
-    assert (
-        main(["check", "--embedder", "none", "--write-baseline", "baseline.json", "old.txt"]) == 0
-    )
+    assert main(["check", "--write-baseline", "baseline.json", "old.txt"]) == 0
     code, out = commit(repo, hook, ".pre-commit-config.yaml", "baseline.json", "old.txt")
     assert code == 0, out
     # The old file edited: its furniture moved down by a blank line and a new paragraph.

@@ -41,25 +41,34 @@ def finding_for(code: str, segment: Segment, score: float, message: str) -> Find
 EMBEDDERS = ("onnx", "sentence-transformers", "none")
 
 
-def default_detectors(embedder: str = "onnx") -> list[Detector]:
-    """The detectors a plain run uses, cheapest first.
+def default_detectors(
+    embedder: str = "onnx", include: tuple[str, ...] = (), exclude: tuple[str, ...] = ()
+) -> list[Detector]:
+    """The detectors a plain run uses, cheapest first: only those with a selected
+    rule are built, so an unselected detector's model is never loaded or required.
 
     ``embedder`` picks the embedding backend of the topic detector: the fast
     int8 ONNX path, the sentence-transformers reference, or ``none`` to skip
     the detectors that need embeddings.
     """
+    from hygiene.decide import selected
     from hygiene.detectors.furniture import FurnitureDetector
     from hygiene.detectors.repeated import RepeatedParagraphDetector
     from hygiene.detectors.tail import RelatedTailDetector
 
+    def wanted(codes: tuple[str, ...]) -> bool:
+        return any(selected(code, include, exclude) for code in codes)
+
     detectors: list[Detector] = [
-        RepeatedParagraphDetector(),
-        FurnitureDetector(),
-        RelatedTailDetector(),
+        kind()
+        for kind in (RepeatedParagraphDetector, FurnitureDetector, RelatedTailDetector)
+        if wanted(kind.codes)
     ]
     if embedder != "none":
         from hygiene.detectors.topic import TopicDetector
-        from hygiene.embed import LazyEmbedder
 
-        detectors.append(TopicDetector(embedder=LazyEmbedder(embedder)))
+        if wanted(TopicDetector.codes):
+            from hygiene.embed import LazyEmbedder
+
+            detectors.append(TopicDetector(embedder=LazyEmbedder(embedder)))
     return detectors

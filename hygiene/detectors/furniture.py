@@ -119,15 +119,11 @@ VERDICTS = "furniture-verdicts"
 
 
 def default_line_model() -> LineModel:
-    """The heuristic cues joined by the learned line model (the cues alone if the
-    model file is absent)."""
-    from hygiene.detectors.linemodel import MODEL_FILE, JointLineModel, LearnedLineModel
-    from hygiene.embed import models_dir
+    """The heuristic cues joined by the learned line model (a missing model file is
+    an error, never a quieter detector)."""
+    from hygiene.detectors.linemodel import JointLineModel, LearnedLineModel
 
-    path = models_dir() / MODEL_FILE
-    if not path.exists():
-        return HeuristicLineModel()
-    return JointLineModel(LearnedLineModel.load(path))
+    return JointLineModel(LearnedLineModel.load())
 
 
 def furniture_flags(seg: Segmented) -> list[Verdict | None]:

@@ -8,14 +8,15 @@ evidence (place on the page, main block, neighbours) that single cues miss.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from hygiene.assets import load_json, models_dir, version_mismatch
 from hygiene.detectors.furniture import HeuristicLineModel, LineContext, Verdict
 from hygiene.detectors.linefeatures import CUE_CODES, FEATURES, line_features
-from hygiene.embed import models_dir
 
 FORMAT = "hygiene-line-model/1"
 MODEL_FILE = "line-model.json"
@@ -82,15 +83,17 @@ class LearnedLineModel:
 
     @classmethod
     def load(cls, path: Path | None = None) -> LearnedLineModel:
+        """The model at ``path``, or the shipped one (read once per process)."""
+        return _shipped_model() if path is None else cls._load(path)
+
+    @classmethod
+    def _load(cls, path: Path | None) -> LearnedLineModel:
         import numpy as np
 
-        path = path or models_dir() / MODEL_FILE
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("format") != FORMAT or tuple(data["features"]) != FEATURES:
-            raise ValueError(
-                f"{path} does not match this version's line features; "
-                "rebuild it with 'python scripts/train_line_model.py'"
-            )
+        data = load_json(MODEL_FILE, path)
+        if data.get("format") != FORMAT or tuple(data.get("features", ())) != FEATURES:
+            where = path or models_dir() / MODEL_FILE
+            raise version_mismatch(MODEL_FILE, where, "does not match this version's line features")
         model = cls(threshold=float(data["threshold"]))
         model.mean = np.array(data["mean"])
         model.scale = np.array(data["scale"])
@@ -98,6 +101,11 @@ class LearnedLineModel:
         model.intercept = float(data["intercept"])
         model.meta = data.get("meta", {})
         return model
+
+
+@functools.cache
+def _shipped_model() -> LearnedLineModel:
+    return LearnedLineModel._load(None)
 
 
 class JointLineModel:

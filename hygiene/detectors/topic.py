@@ -10,18 +10,19 @@ from ``models/topic.json``, written by ``scripts/calibrate_topic.py``.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from hygiene.assets import load_json, model_file, models_dir, version_mismatch
 from hygiene.detectors import finding_for
 from hygiene.detectors.cues import line_cues
 from hygiene.detectors.vectors import document_vectors, embeddable
-from hygiene.embed import Embedder, models_dir, shared_embedder
+from hygiene.embed import Embedder, shared_embedder
 from hygiene.findings import Finding
+from hygiene.register import MODEL_FILE as REGISTER_FILE
 from hygiene.register import RegisterModel
 from hygiene.segment import Segmented
 
@@ -60,9 +61,13 @@ class Calibration:
 
     @classmethod
     def load(cls, path: Path | None = None) -> Calibration:
-        path = path or models_dir() / CALIBRATION_FILE
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(**data["thresholds"])
+        data = load_json(CALIBRATION_FILE, path)
+        try:
+            return cls(**data["thresholds"])
+        except (KeyError, TypeError) as exc:
+            where = path or models_dir() / CALIBRATION_FILE
+            problem = f"has no valid thresholds ({exc})"
+            raise version_mismatch(CALIBRATION_FILE, where, problem) from exc
 
 
 def _content_words(text: str) -> set[str]:
@@ -104,6 +109,8 @@ class TopicDetector:
     ) -> None:
         self._embedder = embedder
         self._register = register
+        if register is None:
+            model_file(REGISTER_FILE)  # loaded on first use; missing is said now
         self.calibration = calibration or Calibration.load()
 
     @property
