@@ -95,8 +95,7 @@ def test_sdist_builds_a_wheel_with_the_models(tmp_path: Path) -> None:
     import tarfile
 
     build = (
-        "import sys; from setuptools import build_meta; "
-        "print(build_meta.build_sdist(sys.argv[1]))"
+        "import sys; from setuptools import build_meta; print(build_meta.build_sdist(sys.argv[1]))"
     )
     proc = run(sys.executable, "-c", build, str(tmp_path), cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
