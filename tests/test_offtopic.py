@@ -13,6 +13,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
+from hygiene.assets import ModelError
 from hygiene.cli import main
 from hygiene.decide import selected
 from hygiene.detectors import default_detectors
@@ -500,7 +501,7 @@ def test_register_model_refuses_another_format(register: RegisterModel, tmp_path
     data = json.loads(path.read_text("utf-8"))
     data["format"] = "hygiene-register/1"
     path.write_text(json.dumps(data), "utf-8")
-    with pytest.raises(ValueError, match="hygiene-register/2"):
+    with pytest.raises(ModelError, match="hygiene-register/2"):
         RegisterModel.load(path)
     with pytest.raises(RuntimeError, match="not fitted"):
         RegisterModel().predict_proba(["x"], np.zeros((1, DIM)))
@@ -535,7 +536,7 @@ def test_learned_line_model_save_load_round_trip(learned: LearnedLineModel, tmp_
     assert np.array_equal(loaded.predict_proba(x), learned.predict_proba(x))
     data = json.loads(path.read_text("utf-8"))
     path.write_text(json.dumps({**data, "features": data["features"][:-1]}), "utf-8")
-    with pytest.raises(ValueError, match="line features"):
+    with pytest.raises(ModelError, match="line features"):
         LearnedLineModel.load(path)
 
 
