@@ -16,9 +16,13 @@ from typing import Any
 
 SEVERITIES = ("info", "warning", "error")
 FORMATS = ("concise", "full", "json", "github")
+EMBEDDERS = ("onnx", "sentence-transformers", "none")
+KEEP_POLICIES = ("first-path", "longest", "earliest")
 CONFIG_FILES = ("hygiene.toml", ".hygiene.toml", "pyproject.toml")
 
-# key -> (default, allowed values or a type)
+# key -> (default, allowed values or a type). Every default of the tool lives
+# here; the options of each stage (ReadOptions, NearDupOptions, JobSpec...) take
+# theirs from DEFAULTS, so a setting means the same wherever it is used.
 SCHEMA: dict[str, tuple[Any, Any]] = {
     "include": (["*.txt", "*.md", "*.jsonl", "*.jsonl.gz"], list),
     "exclude": ([], list),
@@ -28,8 +32,8 @@ SCHEMA: dict[str, tuple[Any, Any]] = {
     "fail-on": ("warning", SEVERITIES),
     "min-severity": ("info", SEVERITIES),
     "output-format": ("concise", FORMATS),
-    "embedder": ("onnx", ("onnx", "sentence-transformers", "none")),
-    "keep": ("first-path", ("first-path", "longest", "earliest")),
+    "embedder": ("onnx", EMBEDDERS),
+    "keep": ("first-path", KEEP_POLICIES),
     "text-field": ("text", str),
     "id-field": ("id", str),
     "max-bytes": (20 * 1024 * 1024, int),
@@ -39,6 +43,7 @@ SCHEMA: dict[str, tuple[Any, Any]] = {
     "near-duplicate-containment": (0.6, float),
     "repeated-min-documents": (5, int),
 }
+DEFAULTS: Mapping[str, Any] = {key: default for key, (default, _) in SCHEMA.items()}
 
 
 class ConfigError(Exception):

@@ -1,9 +1,14 @@
-"""The units that flow through the pipeline: a Document and its Segments."""
+"""The units that flow through the pipeline: a Document, its Segments, and what
+becomes of it (a FileResult), or the ReadError it was instead."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from hygiene.findings import Finding
 
 
 @dataclass(frozen=True)
@@ -55,3 +60,33 @@ class Segment:
     end_line: int
     text: str
     index: int
+
+
+@dataclass(frozen=True)
+class ReadError:
+    """An input that could not become a Document (or be analysed), and why."""
+
+    path: str
+    message: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"path": self.path, "message": self.message}
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """A document and its findings, sorted by position."""
+
+    doc: Document
+    findings: list[Finding]
+
+    @property
+    def flagged_chars(self) -> int:
+        covered = 0
+        reach = 0
+        for f in self.findings:  # sorted, possibly overlapping
+            start = max(f.start, reach)
+            if f.end > start:
+                covered += f.end - start
+                reach = f.end
+        return covered

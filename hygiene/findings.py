@@ -1,16 +1,13 @@
-"""Findings: what a detector says about a span of a document."""
+"""Findings: what a detector says about a span of a document, and the one way to make one."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
+from typing import Protocol
 
+from hygiene.rules import RULES, Category
 
-class Category(StrEnum):
-    BOILERPLATE = "boilerplate"
-    OFFTOPIC = "offtopic"
-    DUPLICATE = "duplicate"
-    NEAR_DUPLICATE = "near-duplicate"
+__all__ = ["Category", "Finding", "Place", "Region", "Span", "finding"]
 
 
 @dataclass(frozen=True, order=True)
@@ -58,3 +55,47 @@ class Finding:
         if self.fix is not None:
             data["fix"] = {"start": self.fix.start, "end": self.fix.end}
         return data
+
+
+class Place(Protocol):
+    """Where a finding sits: a Segment is one, and so is a ``Region``."""
+
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def line(self) -> int: ...
+    @property
+    def column(self) -> int: ...
+    @property
+    def end_line(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class Region:
+    """A span that is no single segment (a related-articles tail, a whole document)."""
+
+    start: int
+    end: int
+    line: int
+    column: int
+    end_line: int
+
+
+def finding(code: str, where: Place, score: float, message: str) -> Finding:
+    """A finding of rule ``code`` over ``where``: its category and whether ``hygiene
+    clean`` may cut it come from the rule, so no detector can get them wrong."""
+    rule = RULES[code]
+    return Finding(
+        code=code,
+        category=rule.category,
+        start=where.start,
+        end=where.end,
+        line=where.line,
+        column=where.column,
+        end_line=where.end_line,
+        score=score,
+        message=message,
+        fix=Span(where.start, where.end) if rule.fixable else None,
+    )

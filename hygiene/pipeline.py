@@ -1,33 +1,20 @@
-"""The data flow: read -> segment -> score -> decide, one document at a time."""
+"""The per-document data flow: segment -> score -> decide.
+
+``Pipeline.analyze`` takes a document segmented once by its caller (the batch
+worker also hands the same ``Segmented`` to the corpus decisions), runs every
+selected detector over it and resolves their findings.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from hygiene.decide import resolve, select, selected
 from hygiene.detectors import Detector, default_detectors
-from hygiene.document import Document
+from hygiene.document import FileResult
 from hygiene.findings import Finding
-from hygiene.read import ReadError
-from hygiene.segment import segment
-
-
-@dataclass(frozen=True)
-class FileResult:
-    doc: Document
-    findings: list[Finding]
-
-    @property
-    def flagged_chars(self) -> int:
-        covered = 0
-        reach = 0
-        for f in self.findings:  # sorted, possibly overlapping
-            start = max(f.start, reach)
-            if f.end > start:
-                covered += f.end - start
-                reach = f.end
-        return covered
+from hygiene.segment import Segmented
 
 
 @dataclass
@@ -44,13 +31,8 @@ class Pipeline:
             if any(selected(code, self.include, self.exclude) for code in d.codes)
         ]
 
-    def analyze(self, doc: Document) -> FileResult:
-        seg = segment(doc)
+    def analyze(self, seg: Segmented) -> FileResult:
         found: list[Finding] = []
         for detector in self.detectors:
             found.extend(detector.detect(seg))
-        return FileResult(doc, resolve(select(found, self.include, self.exclude)))
-
-    def run(self, items: Iterable[Document | ReadError]) -> Iterator[FileResult | ReadError]:
-        for item in items:
-            yield item if isinstance(item, ReadError) else self.analyze(item)
+        return FileResult(seg.doc, resolve(select(found, self.include, self.exclude)))

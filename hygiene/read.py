@@ -21,11 +21,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, cast
 
-from hygiene.document import Document
+from hygiene.config import DEFAULTS
+from hygiene.document import Document, ReadError
 
-DEFAULT_GLOBS: tuple[str, ...] = ("*.txt", "*.md", "*.jsonl", "*.jsonl.gz")
+DEFAULT_GLOBS: tuple[str, ...] = tuple(DEFAULTS["include"])
 JSONL_SUFFIXES: tuple[str, ...] = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+DEFAULT_MAX_BYTES: int = DEFAULTS["max-bytes"]
 STDIN = "-"
 MANIFEST_NAME = "hygiene-manifest.jsonl"
 # Files hygiene itself writes; a folder walk never reads them back as articles.
@@ -36,21 +37,10 @@ _BINARY_BYTE = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 
 
 @dataclass(frozen=True)
-class ReadError:
-    """An input that could not become a Document, and why."""
-
-    path: str
-    message: str
-
-    def to_json(self) -> dict[str, str]:
-        return {"path": self.path, "message": self.message}
-
-
-@dataclass(frozen=True)
 class ReadOptions:
     globs: tuple[str, ...] = DEFAULT_GLOBS
-    text_field: str = "text"
-    id_field: str = "id"
+    text_field: str = DEFAULTS["text-field"]
+    id_field: str = DEFAULTS["id-field"]
     date_field: str = "date"
     max_bytes: int = DEFAULT_MAX_BYTES
     exclude: tuple[str, ...] = ()  # globs of files to leave out (config: exclude)

@@ -9,27 +9,21 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from hygiene.pipeline import FileResult
-from hygiene.read import ReadError
-from hygiene.spool import Spool
+from hygiene.batch.spool import Spool
+from hygiene.corpus.neardup import Cluster
+from hygiene.document import FileResult, ReadError
 
 SCHEMA = "hygiene/1"
 
 
 @dataclass
 class Report:
-    # A list, or a Spool on disk for a corpus: renderers only iterate and count.
+    # A list, or a Spool on disk for a corpus: renderers iterate, in order, and count.
     files: list[FileResult] | Spool[FileResult] = field(default_factory=list)
     errors: list[ReadError] = field(default_factory=list)
-    clusters: list[dict[str, object]] = field(default_factory=list)
+    clusters: list[Cluster] = field(default_factory=list)
     # The settings and model thresholds the findings were made with (for people).
     thresholds: dict[str, object] = field(default_factory=dict)
-
-    def add(self, item: FileResult | ReadError) -> None:
-        if isinstance(item, ReadError):
-            self.errors.append(item)
-        else:
-            self.files.append(item)
 
     @property
     def n_findings(self) -> int:
@@ -56,7 +50,7 @@ class Report:
         return {
             "schema": SCHEMA,
             "files": [file_json(r) for r in self.files],
-            "clusters": self.clusters,
+            "clusters": [c.to_json() for c in self.clusters],
             "errors": [e.to_json() for e in self.errors],
             "summary": self.summary(),
         }

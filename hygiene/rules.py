@@ -6,8 +6,16 @@ HY1xx page furniture (boilerplate), HY2xx off-topic text, HY3xx duplicates.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
-from hygiene.findings import Category
+
+class Category(StrEnum):
+    """What a rule's findings are: furniture, foreign text, or duplicated text."""
+
+    BOILERPLATE = "boilerplate"
+    OFFTOPIC = "offtopic"
+    DUPLICATE = "duplicate"
+    NEAR_DUPLICATE = "near-duplicate"
 
 
 @dataclass(frozen=True)

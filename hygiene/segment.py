@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from hygiene.document import Document, Segment, SegmentKind
+from hygiene.findings import Region
 from hygiene.sentences import split_sentences
+from hygiene.text import LineIndex
 
 # Hard-wrapped text is wrapped at a console-like width.
 _MAX_WRAP_WIDTH = 100
@@ -23,21 +25,27 @@ _TERMINAL = tuple(".!?:;\"'”’)")
 
 @dataclass(frozen=True)
 class Segmented:
-    """A document with its lines, paragraphs and sentences."""
+    """A document with its lines, paragraphs and sentences: made once per document
+    (``segment``) and passed down to every stage that reads the document."""
 
     doc: Document
     lines: list[Segment]
     paragraphs: list[Segment]
     sentences: list[Segment]
-    _line_starts: list[int] = field(repr=False)
+    _positions: LineIndex = field(repr=False)
     # Per-document results that several detectors use (furniture verdicts,
     # vectors), computed by the first detector that needs them.
     derived: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of a code-point offset."""
-        index = bisect.bisect_right(self._line_starts, offset) - 1
-        return index + 1, offset - self._line_starts[index] + 1
+        return self._positions.position(offset)
+
+    def region(self, start: int, end: int) -> Region:
+        """A span that is no single segment, with its lines."""
+        line, column = self.position(start)
+        end_line, _ = self.position(max(start, end - 1))
+        return Region(start, end, line, column, end_line)
 
     def sentences_of(self, paragraph: Segment) -> list[Segment]:
         """The sentences inside a paragraph."""
@@ -66,7 +74,7 @@ def segment(doc: Document) -> Segmented:
             sentences.append(
                 _make(doc.text, starts, SegmentKind.SENTENCE, start, end, len(sentences))
             )
-    return Segmented(doc, lines, paragraphs, sentences, starts)
+    return Segmented(doc, lines, paragraphs, sentences, LineIndex.from_starts(starts))
 
 
 def _lines(text: str) -> tuple[list[Segment], list[int]]:

@@ -1,5 +1,6 @@
 """Ways to accept findings without touching article text.
 
+- ``min-severity``: findings under it are not reported;
 - ``per-file-ignores``: rule codes ignored for paths matching a glob;
 - a directive in Markdown or HTML files, ``<!-- hygiene: ignore HY105 -->`` (or
   ``ignore`` alone, for every rule), for the block right after it;
@@ -16,19 +17,53 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from hygiene.detectors.repeated import normalise
+from hygiene.config import DEFAULTS, SEVERITIES
+from hygiene.document import FileResult
 from hygiene.findings import Finding
-from hygiene.pipeline import FileResult
 from hygiene.read import path_matches, relative_path
-from hygiene.rules import matches
+from hygiene.rules import RULES, matches
+from hygiene.text import normalise
 
 BASELINE_SCHEMA = "hygiene-baseline/1"
 _DIRECTIVE = re.compile(r"<!--\s*hygiene:\s*ignore\b([^>]*?)-->", re.IGNORECASE)
 _DIRECTIVE_SUFFIXES = (".md", ".markdown", ".html", ".htm")
 # A blank line ends a block, as in segment.py: it may hold spaces or a "\r" (CRLF files).
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """What a run does not report, from its settings; picklable, part of the job."""
+
+    min_severity: str = DEFAULTS["min-severity"]
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (glob, codes)
+    root: str = "."  # what the globs are relative to: the config file's folder
+
+    @classmethod
+    def from_table(
+        cls, min_severity: str, table: Mapping[str, Sequence[str]], root: Path
+    ) -> Suppression:
+        ignores = tuple((glob, tuple(codes)) for glob, codes in table.items())
+        return cls(min_severity, ignores, str(root))
+
+    def apply(self, result: FileResult) -> FileResult:
+        """The result without findings under min-severity, per-file-ignored, or in a
+        block an ignore directive exempts."""
+        floor = SEVERITIES.index(self.min_severity)
+        table = dict(self.per_file_ignores)
+        root = Path(self.root)
+        spans = directive_spans(result.doc.text, result.doc.path)
+        kept = [
+            f
+            for f in result.findings
+            if SEVERITIES.index(RULES[f.code].severity) >= floor
+            and not per_file_ignored(result.doc.path, f.code, table, root)
+            and not exempt_by_directive(f, spans)
+        ]
+        return result if len(kept) == len(result.findings) else FileResult(result.doc, kept)
 
 
 def per_file_ignored(path: str, code: str, table: Mapping[str, Sequence[str]], root: Path) -> bool:

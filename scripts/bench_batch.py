@@ -109,12 +109,14 @@ def naive_run(folder: Path) -> None:
     sentence-transformers model (fp32, no cache), each document's sentences encoded
     in one call, the same detectors, then the cleaned copy written."""
     start = time.perf_counter()
-    from hygiene.clean import apply_removals, plan_removals
     from hygiene.detectors import default_detectors
     from hygiene.detectors.topic import TopicDetector
-    from hygiene.embed import SentenceTransformerEmbedder
+    from hygiene.document import ReadError
+    from hygiene.embed.reference import SentenceTransformerEmbedder
+    from hygiene.fix import apply_removals, plan_removals
     from hygiene.pipeline import Pipeline
-    from hygiene.read import ReadError, iter_documents
+    from hygiene.read import iter_documents
+    from hygiene.segment import segment
 
     detectors = default_detectors("none")
     detectors.append(TopicDetector(embedder=SentenceTransformerEmbedder()))
@@ -124,7 +126,7 @@ def naive_run(folder: Path) -> None:
     for doc in iter_documents([str(folder)]):
         if isinstance(doc, ReadError):
             continue
-        result = pipeline.analyze(doc)
+        result = pipeline.analyze(segment(doc))
         cleaned = apply_removals(doc.text, plan_removals(doc.text, result.findings))
         (out / Path(doc.path).name).write_text(cleaned, "utf-8")
         n += 1
@@ -178,9 +180,9 @@ def memory(docs: Path, work: Path) -> None:
 def first_pass_size(corpus: Path) -> float:
     code = (
         "import pickle, sys\n"
-        "from hygiene.engine import LocalEngine\n"
-        "from hygiene.job import first_pass\n"
-        "from hygiene.work import JobSpec\n"
+        "from hygiene.batch.engines.local import LocalEngine\n"
+        "from hygiene.batch.job import first_pass\n"
+        "from hygiene.batch.worker import JobSpec\n"
         "fp = first_pass(LocalEngine(1), [sys.argv[1]], JobSpec(embedder='none'), progress=False)\n"
         "print(len(pickle.dumps(fp)))\n"
     )

@@ -1,4 +1,4 @@
-"""Speed and agreement of hygiene.minhash against datasketch's MinHash.
+"""Speed and agreement of hygiene.corpus.minhash against datasketch's MinHash.
 
     .venv/bin/python scripts/bench_minhash.py [--docs ../shared/bench/neardup/docs] [--n 2000]
         [--num-perm 128] [--pairs 2000] [--seed 0]
@@ -33,7 +33,8 @@ import numpy as np
 from datasketch import MinHash
 from datasketch.hashfunc import sha1_hash32
 
-from hygiene.minhash import LSHIndex, MinHasher, jaccard, normalise, shingle_hashes
+from hygiene.corpus.minhash import MinHasher, band_keys, jaccard, lsh_params, shingle_hashes
+from hygiene.text import normalise
 
 ROOT = Path(__file__).resolve().parent.parent
 K = 5
@@ -74,10 +75,16 @@ def main() -> None:
     legacy = MinHasher(num_perm, scheme="legacy")
     print("speed")
     sigs = rate(
-        "ours, raw text -> signature (affine32)", n, lambda: [ours.signature_of(t) for t in texts]
+        "ours, raw text -> signature (affine32)",
+        n,
+        lambda: [ours.signature(shingle_hashes(t)) for t in texts],
     )
     rate("  of which raw text -> 5-gram hashes", n, lambda: [shingle_hashes(t) for t in texts])
-    rate("ours, raw text -> signature (legacy)", n, lambda: [legacy.signature_of(t) for t in texts])
+    rate(
+        "ours, raw text -> signature (legacy)",
+        n,
+        lambda: [legacy.signature(shingle_hashes(t)) for t in texts],
+    )
     sets = rate(
         "shingle sets for datasketch (Python, not counted)", n, lambda: [shingles(t) for t in texts]
     )
@@ -105,15 +112,12 @@ def main() -> None:
 
     # Pairs: near-duplicates from our LSH candidates, the rest at random.
     rng = random.Random(args.seed)
-    index = LSHIndex.for_threshold(0.2, num_perm)
+    bands, rows = lsh_params(0.2, num_perm)
+    buckets: dict[bytes, list[int]] = {}
     for i, sig in enumerate(sigs):
-        index.add(str(i), sig)
-    candidates = {
-        (min(i, j), max(i, j))
-        for i, sig in enumerate(sigs)
-        for j in map(int, index.query(sig))
-        if i != j
-    }
+        for key in band_keys(sig, bands, rows):
+            buckets.setdefault(key, []).append(i)
+    candidates = {(i, j) for ids in buckets.values() for i in ids for j in ids if i < j}
 
     def true_j(i: int, j: int) -> float:
         union = len(sets[i] | sets[j])

@@ -171,8 +171,7 @@ def corpus_documents() -> list[tuple[list[str], list[int]]]:
 def featurise(docs: list[tuple[list[str], list[int]]]):  # type: ignore[no-untyped-def]
     import numpy as np
 
-    from hygiene.detectors.furniture import LineContext
-    from hygiene.detectors.linefeatures import line_features
+    from hygiene.detectors.lines import LineContext, line_features
 
     xs, ys = [], []
     for texts, labels in docs:
@@ -189,7 +188,7 @@ def featurise(docs: list[tuple[list[str], list[int]]]):  # type: ignore[no-untyp
 def main() -> int:
     from sklearn.metrics import precision_recall_fscore_support
 
-    from hygiene.detectors.linemodel import MODEL_FILE, LearnedLineModel
+    from hygiene.detectors.lines import MODEL_FILE, LearnedLineModel
 
     rng = random.Random(0)
     material = Material()

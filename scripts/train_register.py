@@ -43,8 +43,8 @@ def main() -> int:
     from sklearn.metrics import classification_report
     from sklearn.model_selection import train_test_split
 
-    from hygiene.embed import OnnxEmbedder
-    from hygiene.register import MODEL_FILE, RegisterModel
+    from hygiene.detectors.register import MODEL_FILE, RegisterModel
+    from hygiene.embed.onnx import OnnxEmbedder
 
     texts: list[str] = []
     labels: list[str] = []

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from hygiene import assets
-from hygiene.embed import BackendUnavailable, check_backend
+from hygiene.embed import BackendUnavailable
+from hygiene.embed.shared import check_backend
 
 ROOT = Path(__file__).resolve().parent.parent
 STORY = ROOT / "fixtures" / "corpus" / "port-calloway-storm.txt"

@@ -6,11 +6,15 @@ import json
 import re
 import stat
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from hygiene.cli import main
 from hygiene.rules import RULES
+
+if TYPE_CHECKING:
+    from conftest import Cli
+
 
 PARAGRAPHS = [
     "The city council voted on Tuesday to build a new public library on Elm Street, ending "
@@ -50,14 +54,8 @@ LINT = re.compile(
 NONE = ("--embedder", "none")
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def check(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    return run(capsys, "check", *NONE, *argv)
+def check(cli: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    return cli("check", *NONE, *argv)
 
 
 def found(out: str) -> list[tuple[str, int, str]]:
@@ -82,9 +80,9 @@ def write(path: Path, text: str) -> Path:
 # --- formats ------------------------------------------------------------------------------
 
 
-def test_concise_format(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_concise_format(here: Path, cli: Cli) -> None:
     write(here / "story.txt", STORY)
-    code, out, err = check(capsys, "--format", "concise", "story.txt")
+    code, out, err = check(cli, "--format", "concise", "story.txt")
     assert code == 1
     lines = STORY.split("\n")
     for line in out.splitlines():
@@ -94,14 +92,12 @@ def test_concise_format(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert found(out) == [("story.txt", n, c) for n, c in EXPECTED]
     assert lines[2] == BYLINE and lines[10] == CAPTION and lines[12] == NEWSLETTER
     assert "Found 3 findings in 1 file." in err
-    assert check(capsys, "story.txt")[1] == out  # concise is the default
+    assert check(cli, "story.txt")[1] == out  # concise is the default
 
 
-def test_full_format_adds_severity_summary_and_snippet(
-    here: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_full_format_adds_severity_summary_and_snippet(here: Path, cli: Cli) -> None:
     write(here / "story.txt", STORY)
-    code, out, _ = check(capsys, "--format", "full", "story.txt")
+    code, out, _ = check(cli, "--format", "full", "story.txt")
     assert code == 1
     lines = out.splitlines()
     assert len(lines) == 3 * len(EXPECTED)
@@ -116,10 +112,10 @@ def test_full_format_adds_severity_summary_and_snippet(
         assert texts[line].startswith(flat.rstrip("…")) and len(flat) <= 72
 
 
-def test_json_format(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_json_format(here: Path, cli: Cli) -> None:
     write(here / "story.txt", STORY)
     write(here / "clean.txt", OTHER.replace("By Tom Park\n\n", "").replace(FOLLOW, ""))
-    code, out, err = check(capsys, "--format", "json", "story.txt", "clean.txt")
+    code, out, err = check(cli, "--format", "json", "story.txt", "clean.txt")
     assert code == 1 and "Found" not in err
     report = json.loads(out)
     assert report["schema"] == "hygiene/1"
@@ -131,10 +127,10 @@ def test_json_format(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert report["summary"]["findings"] == 3 and report["errors"] == []
 
 
-def test_github_format(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_github_format(here: Path, cli: Cli) -> None:
     write(here / "story.txt", STORY)
     write(here / "a,copy.txt", STORY)  # near-duplicate: HY311, an error, on story.txt
-    code, out, err = check(capsys, "--format", "github", "story.txt", "a,copy.txt")
+    code, out, err = check(cli, "--format", "github", "story.txt", "a,copy.txt")
     assert code == 1 and err == ""
     pattern = re.compile(
         r"::(?P<level>warning|error) file=(?P<file>[^,]+),line=(?P<line>\d+),col=(?P<col>\d+),"
@@ -154,31 +150,31 @@ def test_github_format(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
 # --- severities -------------------------------------------------------------------------
 
 
-def test_min_severity_error_hides_warnings(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_min_severity_error_hides_warnings(here: Path, cli: Cli) -> None:
     write(here / "story.txt", STORY)
     write(here / "copy.txt", STORY)
-    code, out, _ = check(capsys, "story.txt", "copy.txt")
+    code, out, _ = check(cli, "story.txt", "copy.txt")
     assert {c for _, _, c in found(out)} == {"HY101", "HY104", "HY105", "HY311"}
-    code, out, _ = check(capsys, "--min-severity", "error", "story.txt", "copy.txt")
+    code, out, _ = check(cli, "--min-severity", "error", "story.txt", "copy.txt")
     assert (code, found(out)) == (1, [("story.txt", 1, "HY311")])
     # Only warnings, all hidden: nothing shown and nothing fails.
-    assert check(capsys, "--min-severity", "error", "story.txt")[:2] == (0, "")
+    assert check(cli, "--min-severity", "error", "story.txt")[:2] == (0, "")
 
 
-def test_fail_on_error(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_fail_on_error(here: Path, cli: Cli) -> None:
     write(here / "story.txt", STORY)
-    code, out, _ = check(capsys, "--fail-on", "error", "story.txt")
+    code, out, _ = check(cli, "--fail-on", "error", "story.txt")
     assert code == 0 and found(out) == [("story.txt", n, c) for n, c in EXPECTED]
     write(here / "copy.txt", STORY)
-    code, out, _ = check(capsys, "--fail-on", "error", "story.txt", "copy.txt")
+    code, out, _ = check(cli, "--fail-on", "error", "story.txt", "copy.txt")
     assert code == 1 and ("story.txt", 1, "HY311") in found(out)
-    assert check(capsys, "--fail-on", "warning", "story.txt")[0] == 1
+    assert check(cli, "--fail-on", "warning", "story.txt")[0] == 1
 
 
 # --- suppressions -------------------------------------------------------------------------
 
 
-def test_per_file_ignores_by_glob(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_per_file_ignores_by_glob(here: Path, cli: Cli) -> None:
     write(
         here / "hygiene.toml",
         '[per-file-ignores]\n"wire/*.txt" = ["HY104", "HY105"]\n"*-photo.txt" = ["HY1"]\n',
@@ -186,7 +182,7 @@ def test_per_file_ignores_by_glob(here: Path, capsys: pytest.CaptureFixture[str]
     write(here / "story.txt", STORY)
     write(here / "wire" / "ferry.txt", OTHER)
     write(here / "archive" / "ferry-photo.txt", OTHER.replace("Tom Park", "Li Wei"))
-    code, out, _ = check(capsys, "--select", "HY1", ".")
+    code, out, _ = check(cli, "--select", "HY1", ".")
     assert code == 1
     assert sorted(found(out)) == [
         ("story.txt", 3, "HY101"),
@@ -210,28 +206,24 @@ MARKDOWN_FINDINGS = [("story.md", 9, "HY105"), ("story.md", 14, "HY105")]
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])
 def test_ignore_directive_exempts_only_the_next_block_in_markdown(
-    here: Path, capsys: pytest.CaptureFixture[str], newline: str
+    here: Path, cli: Cli, newline: str
 ) -> None:
     text = "\n\n".join(DIRECTIVE_DOC).replace("\n", newline) + newline
     write(here / "story.md", text)
-    code, out, _ = check(capsys, "story.md")
+    code, out, _ = check(cli, "story.md")
     # The directive comments themselves are not findings either.
     assert (code, found(out)) == (1, MARKDOWN_FINDINGS)
 
 
-def test_ignore_directive_block_ends_at_a_blank_line_with_spaces(
-    here: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_ignore_directive_block_ends_at_a_blank_line_with_spaces(here: Path, cli: Cli) -> None:
     text = "\n  \n".join(DIRECTIVE_DOC) + "\n"
     write(here / "story.md", text)
-    assert found(check(capsys, "story.md")[1]) == MARKDOWN_FINDINGS
+    assert found(check(cli, "story.md")[1]) == MARKDOWN_FINDINGS
 
 
-def test_ignore_directive_is_not_read_in_txt_files(
-    here: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_ignore_directive_is_not_read_in_txt_files(here: Path, cli: Cli) -> None:
     write(here / "story.txt", "\n\n".join(DIRECTIVE_DOC) + "\n")
-    code, out, _ = check(capsys, "story.txt")
+    code, out, _ = check(cli, "story.txt")
     rows = found(out)
     assert code == 1
     expected = {(4, "HY101"), (9, "HY105"), (12, "HY104"), (14, "HY105")}
@@ -247,56 +239,52 @@ def shuffled(text: str) -> str:
     return "\n\n\n" + "\n\n\n".join([blocks[0], *reversed(blocks[1:])]) + "\n"
 
 
-def test_baseline_accepts_old_findings_even_when_moved(
-    here: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_baseline_accepts_old_findings_even_when_moved(here: Path, cli: Cli) -> None:
     old = write(here / "news" / "old.txt", STORY)
-    code, out, err = check(capsys, "--write-baseline", "baseline.json", "news")
+    code, out, err = check(cli, "--write-baseline", "baseline.json", "news")
     assert (code, out) == (0, "") and "Wrote 3 findings" in err
     data = json.loads((here / "baseline.json").read_text("utf-8"))
     assert data["schema"] == "hygiene-baseline/1" and len(data["fingerprints"]) == 3
-    assert check(capsys, "--baseline", "baseline.json", "news")[:2] == (0, "")
+    assert check(cli, "--baseline", "baseline.json", "news")[:2] == (0, "")
 
     write(old, shuffled(STORY))
-    assert check(capsys, "news")[0] == 1  # the findings are still there...
-    assert check(capsys, "--baseline", "baseline.json", "news")[:2] == (0, "")  # ...and known
+    assert check(cli, "news")[0] == 1  # the findings are still there...
+    assert check(cli, "--baseline", "baseline.json", "news")[:2] == (0, "")  # ...and known
 
     write(old, shuffled(STORY).replace(PARAGRAPHS[1], PARAGRAPHS[1] + "\n\n" + FOLLOW))
-    code, out, _ = check(capsys, "--baseline", "baseline.json", "news")
+    code, out, _ = check(cli, "--baseline", "baseline.json", "news")
     assert code == 1 and [(p, c) for p, _, c in found(out)] == [("news/old.txt", "HY105")]
     line = found(out)[0][1]
     assert old.read_text("utf-8").split("\n")[line - 1] == FOLLOW
 
     write(old, STORY)
     write(here / "news" / "new.txt", OTHER)
-    code, out, _ = check(capsys, "--baseline", "baseline.json", "news")
+    code, out, _ = check(cli, "--baseline", "baseline.json", "news")
     assert (code, found(out)) == (1, [("news/new.txt", 3, "HY101"), ("news/new.txt", 9, "HY105")])
 
 
 def test_baseline_from_config_is_relative_to_the_config_file(
-    here: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    here: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli
 ) -> None:
     write(here / "news" / "old.txt", STORY)
-    assert check(capsys, "--write-baseline", "baseline.json", "news")[0] == 0
+    assert check(cli, "--write-baseline", "baseline.json", "news")[0] == 0
     write(here / "hygiene.toml", 'baseline = "baseline.json"\n')
-    assert check(capsys, "news")[:2] == (0, "")
+    assert check(cli, "news")[:2] == (0, "")
     monkeypatch.chdir(here / "news")
-    assert check(capsys, "old.txt")[:2] == (0, "")
+    assert check(cli, "old.txt")[:2] == (0, "")
     write(here / "news" / "new.txt", OTHER)
-    assert check(capsys, "old.txt", "new.txt")[0] == 1
-    bad = check(capsys, "--baseline", "missing.json", "old.txt")
+    assert check(cli, "old.txt", "new.txt")[0] == 1
+    bad = check(cli, "--baseline", "missing.json", "old.txt")
     assert bad[0] == 2 and "missing.json" in bad[2]
 
 
 # --- diff and fix ------------------------------------------------------------------------
 
 
-def test_diff_prints_a_unified_diff_and_changes_nothing(
-    here: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_diff_prints_a_unified_diff_and_changes_nothing(here: Path, cli: Cli) -> None:
     path = write(here / "story.txt", STORY)
     before = path.read_bytes()
-    code, out, _ = check(capsys, "--diff", "story.txt")
+    code, out, _ = check(cli, "--diff", "story.txt")
     assert code == 1
     assert path.read_bytes() == before
     lines = out.splitlines()
@@ -308,22 +296,22 @@ def test_diff_prints_a_unified_diff_and_changes_nothing(
     assert not any(line.startswith("+") and not line.startswith("+++") for line in lines)
 
 
-def test_fix_rewrites_the_file(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_fix_rewrites_the_file(here: Path, cli: Cli) -> None:
     path = write(here / "story.txt", STORY)
     path.chmod(0o640)
-    code, out, err = check(capsys, "--fix", "story.txt")
+    code, out, err = check(cli, "--fix", "story.txt")
     assert (code, out) == (0, "") and "story.txt: fixed 3 finding(s)" in err
     text = path.read_text("utf-8")
     assert BYLINE not in text and CAPTION not in text and NEWSLETTER not in text
     assert text == "\n\n".join([HEADLINE, *PARAGRAPHS, CLOSING]) + "\n"
     assert [p.name for p in here.iterdir()] == ["story.txt"]  # no temp files left
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
-    assert check(capsys, "story.txt")[:2] == (0, "")
+    assert check(cli, "story.txt")[:2] == (0, "")
 
 
-def test_fix_keeps_findings_it_cannot_fix(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_fix_keeps_findings_it_cannot_fix(here: Path, cli: Cli) -> None:
     write(here / "story.txt", STORY)
     write(here / "copy.txt", STORY)
-    code, out, _ = check(capsys, "--fix", "story.txt", "copy.txt")
+    code, out, _ = check(cli, "--fix", "story.txt", "copy.txt")
     assert (code, found(out)) == (1, [("story.txt", 1, "HY311")])
-    assert check(capsys, "--ignore", "HY311", "story.txt", "copy.txt")[:2] == (0, "")
+    assert check(cli, "--ignore", "HY311", "story.txt", "copy.txt")[:2] == (0, "")

@@ -1,4 +1,4 @@
-"""Tests for hygiene.clean: removal planning, whitespace tidying and exact restoration."""
+"""Tests for hygiene.fix: removal planning, whitespace tidying and exact restoration."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from hygiene.clean import Removal, apply_removals, plan_removals, restore
 from hygiene.document import Document
 from hygiene.findings import Category, Finding, Span
+from hygiene.fix import Removal, apply_removals, plan_removals, restore
 from hygiene.segment import segment
 
 

@@ -12,12 +12,15 @@ import subprocess
 import sys
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from hygiene.cli import main
 from hygiene.rules import RULES
+
+if TYPE_CHECKING:
+    from conftest import Cli
+
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "fixtures" / "corpus"
@@ -28,12 +31,6 @@ GLOBS = ["--glob", "*.txt", "--glob", "*.md", "--glob", "*.jsonl"]
 LINT_LINE = re.compile(
     r"^(?P<loc>.+):(?P<line>\d+):(?P<col>\d+): (?P<code>HY\d{3}) .+ \[[a-z-]+\]$"
 )
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def lint_lines(out: str) -> list[re.Match[str]]:
@@ -61,14 +58,14 @@ def corpus_texts() -> dict[tuple[str, str | None], str]:
 # --- check -----------------------------------------------------------------------------------
 
 
-def test_check_clean_file_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(capsys, "check", str(CLEAN_FILE)) == (0, "", "")
+def test_check_clean_file_exits_0(cli: Cli) -> None:
+    assert cli("check", str(CLEAN_FILE)) == (0, "", "")
 
 
 def test_check_contaminated_file_prints_lint_lines_and_exits_1(
-    capsys: pytest.CaptureFixture[str],
+    cli: Cli,
 ) -> None:
-    code, out, err = run(capsys, "check", str(DIRTY_FILE))
+    code, out, err = cli("check", str(DIRTY_FILE))
     assert code == 1
     lines = DIRTY_FILE.read_text("utf-8").split("\n")
     found = lint_lines(out)
@@ -81,10 +78,10 @@ def test_check_contaminated_file_prints_lint_lines_and_exits_1(
     assert f"Found {len(found)} findings in 1 file." in err
 
 
-def test_check_select_and_ignore(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "check", "--select", "HY104", str(DIRTY_FILE))
+def test_check_select_and_ignore(cli: Cli) -> None:
+    code, out, _ = cli("check", "--select", "HY104", str(DIRTY_FILE))
     assert code == 1 and {m["code"] for m in lint_lines(out)} == {"HY104"}
-    assert run(capsys, "check", "--ignore", "hy1", "--ignore", "HY2", str(DIRTY_FILE))[0] == 0
+    assert cli("check", "--ignore", "hy1", "--ignore", "HY2", str(DIRTY_FILE))[0] == 0
 
 
 @pytest.mark.parametrize(
@@ -98,7 +95,7 @@ def test_check_select_and_ignore(capsys: pytest.CaptureFixture[str]) -> None:
     ],
 )
 def test_check_bad_input_is_named_and_others_still_checked(
-    capsys: pytest.CaptureFixture[str],
+    cli: Cli,
     tmp_path: Path,
     name: str,
     content: bytes | None,
@@ -107,37 +104,35 @@ def test_check_bad_input_is_named_and_others_still_checked(
     bad = tmp_path / name
     if content is not None:
         bad.write_bytes(content)
-    code, out, err = run(capsys, "check", str(bad), str(DIRTY_FILE), str(CLEAN_FILE))
+    code, out, err = cli("check", str(bad), str(DIRTY_FILE), str(CLEAN_FILE))
     assert code == 2
     assert f"hygiene: error: {bad}: " in err and message in err
     assert {m["loc"] for m in lint_lines(out)} == {str(DIRTY_FILE)}
 
 
-def test_check_reads_stdin(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_check_reads_stdin(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(DIRTY_FILE.read_bytes())))
-    code, out, _ = run(capsys, "check", "-")
+    code, out, _ = cli("check", "-")
     assert code == 1
     found = lint_lines(out)
     assert {m["loc"] for m in found} == {"<stdin>"}
     assert ("9", "HY104") in {(m["line"], m["code"]) for m in found}
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(CLEAN_FILE.read_bytes())))
-    assert run(capsys, "check", "-") == (0, "", "")
+    assert cli("check", "-") == (0, "", "")
 
 
 # --- report ----------------------------------------------------------------------------------
 
 
-def report_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[str, dict[str, Any]]:
-    code, out, err = run(capsys, "report", "--format", "json", *GLOBS, str(CORPUS), *args)
+def report_json(cli: pytest.CaptureFixture[str], *args: str) -> tuple[str, dict[str, Any]]:
+    code, out, err = cli("report", "--format", "json", *GLOBS, str(CORPUS), *args)
     assert (code, err) == (0, "")
     data: dict[str, Any] = json.loads(out)
     return out, data
 
 
-def test_report_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
-    out, data = report_json(capsys)
+def test_report_json_contract(cli: Cli) -> None:
+    out, data = report_json(cli)
     assert data["schema"] == "hygiene/1"
     assert data["errors"] == []
     texts = corpus_texts()
@@ -159,21 +154,19 @@ def test_report_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
     summary = data["summary"]
     assert summary["findings"] == n == sum(summary["by_rule"].values())
     assert summary["files"] == len(texts) and summary["errors"] == 0
-    assert out == report_json(capsys)[0]  # deterministic, byte for byte
+    assert out == report_json(cli)[0]  # deterministic, byte for byte
 
 
-def test_report_output_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    expected, _ = report_json(capsys)
+def test_report_output_file(cli: Cli, tmp_path: Path) -> None:
+    expected, _ = report_json(cli)
     target = tmp_path / "sub" / "report.json"
-    code, out, err = run(
-        capsys, "report", "--format", "json", *GLOBS, str(CORPUS), "-o", str(target)
-    )
+    code, out, err = cli("report", "--format", "json", *GLOBS, str(CORPUS), "-o", str(target))
     assert (code, out, err) == (0, "", "")
     assert target.read_bytes().decode("utf-8") == expected
 
 
-def test_report_text_has_summary(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "report", str(DIRTY_FILE), str(CLEAN_FILE))
+def test_report_text_has_summary(cli: Cli) -> None:
+    code, out, _ = cli("report", str(DIRTY_FILE), str(CLEAN_FILE))
     assert code == 0
     assert str(DIRTY_FILE) in out and str(CLEAN_FILE) not in out  # only files with findings
     assert re.search(r"^2 files, 1 with findings, \d+ findings, [\d.]+% of characters", out, re.M)
@@ -181,10 +174,10 @@ def test_report_text_has_summary(capsys: pytest.CaptureFixture[str]) -> None:
     assert "| Utility crews repair downed lines" in out
 
 
-def test_report_select_and_ignore(capsys: pytest.CaptureFixture[str]) -> None:
-    _, everything = report_json(capsys)
-    _, dup = report_json(capsys, "--select", "HY3")
-    _, no_furniture = report_json(capsys, "--ignore", "HY1", "--ignore", "HY2")
+def test_report_select_and_ignore(cli: Cli) -> None:
+    _, everything = report_json(cli)
+    _, dup = report_json(cli, "--select", "HY3")
+    _, no_furniture = report_json(cli, "--ignore", "HY1", "--ignore", "HY2")
 
     def codes(data: dict[str, Any]) -> list[str]:
         return [f["code"] for entry in data["files"] for f in entry["findings"]]
@@ -203,11 +196,9 @@ def test_report_select_and_ignore(capsys: pytest.CaptureFixture[str]) -> None:
         ["report", "--format", "xml"],
     ],
 )
-def test_bad_option_is_a_usage_error(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, args: list[str]
-) -> None:
+def test_bad_option_is_a_usage_error(cli: Cli, tmp_path: Path, args: list[str]) -> None:
     args = [str(tmp_path / "out") if a == "OUT" else a for a in args]
-    code, out, err = run(capsys, *args, str(DIRTY_FILE))
+    code, out, err = cli(*args, str(DIRTY_FILE))
     assert code == 2 and out == ""
     assert "Usage:" in err and "Error:" in err
     assert not (tmp_path / "out").exists()
@@ -246,11 +237,11 @@ def corpus_copy(tmp_path: Path) -> Path:
 
 
 def test_clean_writes_copies_and_a_lossless_manifest(
-    capsys: pytest.CaptureFixture[str], corpus_copy: Path, tmp_path: Path
+    cli: Cli, corpus_copy: Path, tmp_path: Path
 ) -> None:
     before = digests(corpus_copy)
     out = tmp_path / "cleaned"
-    code, stdout, err = run(capsys, "clean", *GLOBS, str(corpus_copy), "--out", str(out))
+    code, stdout, err = cli("clean", *GLOBS, str(corpus_copy), "--out", str(out))
     assert (code, stdout) == (0, "")
     assert "Cleaned 14 documents" in err
     assert digests(corpus_copy) == before  # inputs untouched
@@ -291,12 +282,10 @@ def test_clean_writes_copies_and_a_lossless_manifest(
     assert "Listen to this article" not in cleaned["port-calloway-storm.txt", None]
 
 
-def test_clean_refuses_output_inside_input(
-    capsys: pytest.CaptureFixture[str], corpus_copy: Path
-) -> None:
+def test_clean_refuses_output_inside_input(cli: Cli, corpus_copy: Path) -> None:
     before = digests(corpus_copy)
     out = corpus_copy / "cleaned"
-    code, stdout, err = run(capsys, "clean", str(corpus_copy), "--out", str(out))
+    code, stdout, err = cli("clean", str(corpus_copy), "--out", str(out))
     assert (code, stdout) == (2, "")
     assert "inside the input" in err
     assert not out.exists()
@@ -307,23 +296,23 @@ def test_clean_refuses_output_inside_input(
 
 
 @pytest.mark.parametrize("code", ["HY104", "hy104"])
-def test_rule_explains_a_code(capsys: pytest.CaptureFixture[str], code: str) -> None:
-    rc, out, _ = run(capsys, "rule", code)
+def test_rule_explains_a_code(cli: Cli, code: str) -> None:
+    rc, out, _ = cli("rule", code)
     assert rc == 0
     assert out.startswith("HY104 (photo-caption)\n")
     assert "Category: boilerplate" in out
     assert RULES["HY104"].explanation in out
 
 
-def test_rule_all_lists_every_code(capsys: pytest.CaptureFixture[str]) -> None:
-    rc, out, _ = run(capsys, "rule", "--all")
+def test_rule_all_lists_every_code(cli: Cli) -> None:
+    rc, out, _ = cli("rule", "--all")
     assert rc == 0
     assert [line.split()[0] for line in out.splitlines()] == list(RULES)
-    assert run(capsys, "rule")[1] == out
+    assert cli("rule")[1] == out
 
 
-def test_unknown_rule_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
-    rc, out, err = run(capsys, "rule", "HY999")
+def test_unknown_rule_exits_2(cli: Cli) -> None:
+    rc, out, err = cli("rule", "HY999")
     assert (rc, out) == (2, "")
     assert "unknown rule 'HY999'" in err
 
@@ -354,8 +343,8 @@ def test_help_does_not_import_heavy_modules(tmp_path: Path, args: list[str]) -> 
     assert result.stdout.rstrip().endswith("HEAVY=")
 
 
-def test_version(capsys: pytest.CaptureFixture[str]) -> None:
-    rc, out, _ = run(capsys, "--version")
+def test_version(cli: Cli) -> None:
+    rc, out, _ = cli("--version")
     assert rc == 0 and out.startswith("hygiene, version ")
 
 

@@ -7,10 +7,8 @@ import json
 import pytest
 
 from hygiene.decide import resolve, select
-from hygiene.document import Document
+from hygiene.document import Document, FileResult, ReadError
 from hygiene.findings import Category, Finding, Span
-from hygiene.pipeline import FileResult
-from hygiene.read import ReadError
 from hygiene.render import FORMATS, render
 from hygiene.report import SCHEMA, Report
 
@@ -111,12 +109,12 @@ def report() -> Report:
     byline = finding(9, 20, "HY101", line=2)  # "By Jane Roe"
     overlapping = finding(15, 30, "HY104", line=2, column=7, message="a photo credit")
     comments = finding(43, 51, "HY106", line=4, message="a comment widget")
-    rep = Report()
-    rep.add(FileResult(story, [byline, overlapping, comments]))
-    rep.add(ReadError("bad.bin", "binary file (control bytes found), not text"))
-    rep.add(FileResult(clean, []))
-    rep.add(FileResult(record, [finding(0, 13, "HY108", message="a navigation label")]))
-    return rep
+    files = [
+        FileResult(story, [byline, overlapping, comments]),
+        FileResult(clean, []),
+        FileResult(record, [finding(0, 13, "HY108", message="a navigation label")]),
+    ]
+    return Report(files, [ReadError("bad.bin", "binary file (control bytes found), not text")])
 
 
 def test_report_collects_files_and_errors(report: Report) -> None:

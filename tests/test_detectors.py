@@ -11,17 +11,13 @@ from typing import Any
 import pytest
 
 from hygiene.detectors.cues import line_cues
-from hygiene.detectors.furniture import (
-    FurnitureDetector,
-    HeuristicLineModel,
-    LineContext,
-    Verdict,
-)
+from hygiene.detectors.furniture import FurnitureDetector
+from hygiene.detectors.lines import HeuristicLineModel, LineContext, Verdict
 from hygiene.detectors.repeated import RepeatedParagraphDetector
-from hygiene.document import Document
+from hygiene.document import Document, FileResult, ReadError
 from hygiene.findings import Category, Finding
-from hygiene.pipeline import FileResult, Pipeline
-from hygiene.read import ReadError, ReadOptions, iter_documents
+from hygiene.pipeline import Pipeline
+from hygiene.read import ReadOptions, iter_documents
 from hygiene.segment import segment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -380,9 +376,10 @@ def _gold(doc: Document) -> list[str]:
 
 def _corpus_results() -> list[FileResult]:
     opts = ReadOptions(globs=("*.txt", "*.md", "*.jsonl"))
-    results = list(Pipeline().run(iter_documents([str(CORPUS)], opts)))
-    assert not [r for r in results if isinstance(r, ReadError)]
-    return [r for r in results if isinstance(r, FileResult)]
+    docs = list(iter_documents([str(CORPUS)], opts))
+    assert not [d for d in docs if isinstance(d, ReadError)]
+    pipeline = Pipeline()
+    return [pipeline.analyze(segment(d)) for d in docs if isinstance(d, Document)]
 
 
 def _spans(doc: Document) -> list[dict[str, Any]]:

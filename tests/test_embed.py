@@ -7,7 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from hygiene.embed import CachedEmbedder, OnnxEmbedder, SentenceTransformerEmbedder, shared_embedder
+from hygiene.embed.onnx import OnnxEmbedder
+from hygiene.embed.reference import SentenceTransformerEmbedder
+from hygiene.embed.shared import CachedEmbedder, shared_embedder
 
 CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "corpus"
 

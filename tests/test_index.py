@@ -6,16 +6,18 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from hygiene.cli import main
-from hygiene.detectors import default_detectors
+from hygiene.corpus.index import ArchiveIndex, IndexMismatch, index_path, sync
+from hygiene.corpus.neardup import NearDuplicateFinder, NearDupOptions
 from hygiene.document import Document
-from hygiene.index import ArchiveIndex, IndexMismatch, index_path, sync
-from hygiene.neardup import NearDupOptions
-from hygiene.pipeline import Pipeline
 from hygiene.read import iter_documents
+
+if TYPE_CHECKING:
+    from conftest import Cli
+
 
 FOLDER = Path(__file__).resolve().parent.parent / "fixtures" / "neardup"
 STORIES = sorted(p.name for p in FOLDER.glob("*.txt"))
@@ -40,12 +42,6 @@ Subscribe to The Harbor Ledger for daily business news.
 """
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
 def reprint() -> str:
     """A new reprint of story A: another headline, the last two paragraphs cut."""
     paragraphs = (FOLDER / A1).read_text("utf-8").split("\n\n")
@@ -66,8 +62,8 @@ def archive(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def built(archive: Path, capsys: pytest.CaptureFixture[str]) -> Path:
-    assert run(capsys, "index", "build", str(archive))[0] == 0
+def built(archive: Path, cli: Cli) -> Path:
+    assert cli("index", "build", str(archive))[0] == 0
     return archive
 
 
@@ -92,67 +88,59 @@ def sync_line(root: Path, added: int, updated: int, removed: int, unchanged: int
 # --- build and update -------------------------------------------------------------------------
 
 
-def test_index_build_creates_the_index_and_reports_counts(
-    archive: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_index_build_creates_the_index_and_reports_counts(archive: Path, cli: Cli) -> None:
     assert not (archive / ".hygiene").exists()
-    assert run(capsys, "index", "build", str(archive)) == (0, sync_line(archive, 12, 0, 0, 0), "")
+    assert cli("index", "build", str(archive)) == (0, sync_line(archive, 12, 0, 0, 0), "")
     assert (archive / ".hygiene" / "index.sqlite").is_file()
     index = opened(archive)
     assert index.size() == 12 and sorted(index.known()) == STORIES
     index.close()
     # Building again only confirms what is there.
-    assert run(capsys, "index", "build", str(archive)) == (0, sync_line(archive, 0, 0, 0, 12), "")
+    assert cli("index", "build", str(archive)) == (0, sync_line(archive, 0, 0, 0, 12), "")
 
 
-def test_update_after_adding_a_file(
-    built: Path, outside: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_update_after_adding_a_file(built: Path, outside: Path, cli: Cli) -> None:
     (outside / "cinema.txt").write_text(UNRELATED, "utf-8")
     (built / "2024").mkdir()
     shutil.copy(outside / "cinema.txt", built / "2024" / "lyric-cinema.txt")
-    before = run(capsys, "check", *NO_EMBED, "--index", str(index_path(built)), str(outside))
+    before = cli("check", *NO_EMBED, "--index", str(index_path(built)), str(outside))
     assert hy311(before[1]) == []
-    code, out, _ = run(capsys, "index", "update", str(built))
+    code, out, _ = cli("index", "update", str(built))
     assert (code, out) == (0, sync_line(built, 1, 0, 0, 12))
     index = opened(built)
     assert index.size() == 13 and "2024/lyric-cinema.txt" in index.known()
     index.close()
-    after = run(capsys, "check", *NO_EMBED, "--index", str(index_path(built)), str(outside))
+    after = cli("check", *NO_EMBED, "--index", str(index_path(built)), str(outside))
     [line] = hy311(after[1])
     assert "near-duplicate of 2024/lyric-cinema.txt (" in line
 
 
-def test_update_after_editing_a_file_reindexes_it(
-    built: Path, outside: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_update_after_editing_a_file_reindexes_it(built: Path, outside: Path, cli: Cli) -> None:
     story = "g-wind-farm-approval.txt"
     old = opened(built).known()[story]
     (built / story).write_text(UNRELATED, "utf-8")
-    code, out, _ = run(capsys, "index", "update", str(built))
+    code, out, _ = cli("index", "update", str(built))
     assert (code, out) == (0, sync_line(built, 0, 1, 0, 11))
     index = opened(built)
     assert index.size() == 12 and index.known()[story][2] != old[2]  # a new digest
     index.close()
     (outside / "cinema.txt").write_text(UNRELATED, "utf-8")
-    _, out, _ = run(capsys, "check", *NO_EMBED, "--index", str(index_path(built)), str(outside))
+    _, out, _ = cli("check", *NO_EMBED, "--index", str(index_path(built)), str(outside))
     [line] = hy311(out)
     assert f"near-duplicate of {story} (" in line
 
 
-def test_update_after_deleting_a_file_removes_it(
-    built: Path, outside: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_update_after_deleting_a_file_removes_it(built: Path, outside: Path, cli: Cli) -> None:
     (outside / "reprint.txt").write_text(reprint(), "utf-8")
     args = ("check", *NO_EMBED, "--index", str(index_path(built)), str(outside))
-    assert f"near-duplicate of {A1} (" in hy311(run(capsys, *args)[1])[0]
+    assert f"near-duplicate of {A1} (" in hy311(cli(*args)[1])[0]
     (built / A1).unlink()
-    code, out, _ = run(capsys, "index", "update", str(built))
+    code, out, _ = cli("index", "update", str(built))
     assert (code, out) == (0, sync_line(built, 0, 0, 1, 11))
     index = opened(built)
     assert index.size() == 11 and A1 not in index.known()
     index.close()
-    [line] = hy311(run(capsys, *args)[1])
+    [line] = hy311(cli(*args)[1])
     assert f"near-duplicate of {A2} (" in line  # the identical copy is now the best match
 
 
@@ -161,7 +149,7 @@ def test_update_after_deleting_a_file_removes_it(
 
 @pytest.mark.parametrize("where", ["outside", "inside"])
 def test_check_new_reprint_names_the_archived_original(
-    built: Path, outside: Path, capsys: pytest.CaptureFixture[str], where: str
+    built: Path, outside: Path, cli: Cli, where: str
 ) -> None:
     if where == "outside":
         new = outside / "reprint.txt"
@@ -171,7 +159,7 @@ def test_check_new_reprint_names_the_archived_original(
         new = built / "incoming" / "reprint.txt"
         index_args = ()  # auto: found above the file
     new.write_text(reprint(), "utf-8")
-    code, out, _ = run(capsys, "check", *NO_EMBED, *index_args, str(new))
+    code, out, _ = cli("check", *NO_EMBED, *index_args, str(new))
     assert code == 1
     [line] = hy311(out)
     assert line.startswith(f"{new}:1:1: HY311 near-duplicate of {A1} (")
@@ -179,11 +167,11 @@ def test_check_new_reprint_names_the_archived_original(
 
 
 def test_check_unrelated_article_gets_no_hy311_but_hy109(
-    built: Path, outside: Path, capsys: pytest.CaptureFixture[str]
+    built: Path, outside: Path, cli: Cli
 ) -> None:
     new = outside / "cinema.txt"
     new.write_text(UNRELATED, "utf-8")
-    code, out, _ = run(capsys, "check", *NO_EMBED, "--index", str(index_path(built)), str(new))
+    code, out, _ = cli("check", *NO_EMBED, "--index", str(index_path(built)), str(new))
     assert code == 1
     assert hy311(out) == []
     [line] = [line for line in out.splitlines() if " HY109 " in line]
@@ -191,15 +179,13 @@ def test_check_unrelated_article_gets_no_hy311_but_hy109(
     assert line.startswith(f"{new}:{at}:1: HY109 paragraph found in 6 unrelated documents")
 
 
-def test_checking_an_indexed_file_does_not_match_itself(
-    built: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_checking_an_indexed_file_does_not_match_itself(built: Path, cli: Cli) -> None:
     story = str(built / "c-building-society-profit.txt")
-    _, out, _ = run(capsys, "check", *NO_EMBED, "--select", "HY3", "--select", "HY109", story)
+    _, out, _ = cli("check", *NO_EMBED, "--select", "HY3", "--select", "HY109", story)
     assert hy311(out) == []
     # Its subscribe line is in five other archived stories: itself not counted.
     assert " HY109 paragraph found in 5 unrelated documents of the archive " in out
-    _, out, _ = run(capsys, "check", *NO_EMBED, str(built / A1))
+    _, out, _ = cli("check", *NO_EMBED, str(built / A1))
     [line] = hy311(out)
     assert f"near-duplicate of {A2} (" in line and "4 match(es)" in line
 
@@ -207,20 +193,19 @@ def test_checking_an_indexed_file_does_not_match_itself(
 def test_near_duplicates_leave_out_the_excluded_key(built: Path) -> None:
     [doc] = iter_documents([str(built / A1)])
     assert isinstance(doc, Document)
-    result = Pipeline(default_detectors("none")).analyze(doc)
+    finder = NearDuplicateFinder()
+    entry = finder.entry(doc.id, doc.path, doc.text)
     index = opened(built)
-    everything = index.near_duplicates(result)
-    assert everything[0].path == A1 and everything[0].jaccard == 1.0
-    others = index.near_duplicates(result, exclude=A1)
+    everything = index.near_duplicates(entry, finder)
+    assert everything[0][0] == A1 and everything[0][1] == 1.0
+    others = index.near_duplicates(entry, finder, exclude=A1)
     index.close()
-    assert [m.path for m in others] == [m.path for m in everything if m.path != A1]
+    assert [m[0] for m in others] == [m[0] for m in everything if m[0] != A1]
     assert len(others) == 4
 
 
-def test_report_over_an_indexed_archive_keeps_the_kept_member(
-    built: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    code, out, _ = run(capsys, "report", "--format", "json", *NO_EMBED, str(built))
+def test_report_over_an_indexed_archive_keeps_the_kept_member(built: Path, cli: Cli) -> None:
+    code, out, _ = cli("report", "--format", "json", *NO_EMBED, str(built))
     assert code == 0
     data = json.loads(out)
     [cluster] = data["clusters"]
@@ -234,11 +219,11 @@ def test_report_over_an_indexed_archive_keeps_the_kept_member(
             assert messages == [], entry["path"]
 
 
-def test_index_none_skips_the_index(built: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_index_none_skips_the_index(built: Path, cli: Cli) -> None:
     new = built / "reprint.txt"
     new.write_text(reprint(), "utf-8")
-    assert run(capsys, "check", *NO_EMBED, "--index", "none", str(new)) == (0, "", "")
-    assert len(hy311(run(capsys, "check", *NO_EMBED, str(new))[1])) == 1
+    assert cli("check", *NO_EMBED, "--index", "none", str(new)) == (0, "", "")
+    assert len(hy311(cli("check", *NO_EMBED, str(new))[1])) == 1
 
 
 # --- parameters --------------------------------------------------------------------------------
@@ -257,30 +242,28 @@ def test_mismatched_parameters_raise_index_mismatch(built: Path) -> None:
     index.close()
 
 
-def test_update_refuses_a_mismatched_index_and_force_rebuilds_it(
-    archive: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_update_refuses_a_mismatched_index_and_force_rebuilds_it(archive: Path, cli: Cli) -> None:
     sync(archive, NearDupOptions(num_perm=64))
-    code, out, err = run(capsys, "index", "update", str(archive))
+    code, out, err = cli("index", "update", str(archive))
     assert (code, out) == (2, "") and "num_perm=64" in err
-    assert run(capsys, "index", "build", "--force", str(archive))[0] == 0
+    assert cli("index", "build", "--force", str(archive))[0] == 0
     index = opened(archive)  # default parameters now
     assert index.size() == 12
     index.close()
 
 
 def test_check_with_a_mismatching_index_warns_and_goes_on(
-    archive: Path, outside: Path, capsys: pytest.CaptureFixture[str]
+    archive: Path, outside: Path, cli: Cli
 ) -> None:
     sync(archive, NearDupOptions(num_perm=64))
     new = outside / "reprint.txt"
     new.write_text(reprint(), "utf-8")
-    code, out, err = run(capsys, "check", *NO_EMBED, "--index", str(index_path(archive)), str(new))
+    code, out, err = cli("check", *NO_EMBED, "--index", str(index_path(archive)), str(new))
     assert (code, out) == (0, "")  # no findings of its own: the unusable index is no error
     assert err.startswith("hygiene: warning: archive index not used: ")
     assert "num_perm=64" in err
     shutil.copy(FOLDER / "c-building-society-profit.txt", outside / "c.txt")
-    code, out, err = run(
-        capsys, "check", *NO_EMBED, "--index", str(index_path(archive)), str(outside / "c.txt")
+    code, out, err = cli(
+        "check", *NO_EMBED, "--index", str(index_path(archive)), str(outside / "c.txt")
     )
     assert code == 1 and out and "warning: archive index not used" in err

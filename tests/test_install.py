@@ -60,6 +60,8 @@ def test_wheel_carries_every_module_and_model(wheel: Path) -> None:
     models = {f"hygiene/models/{p.name}" for p in (ROOT / "models").iterdir() if p.suffix != ".py"}
     assert models and models <= names, sorted(models - names)
     assert "hygiene/models/tokenizer.json" in names
+    assets = {f"hygiene/render/assets/{n}" for n in ("report.css", "report.js")}
+    assert assets <= names  # the HTML report's stylesheet and script
 
 
 def test_installed_wheel_reports_like_the_checkout(venv: Path, tmp_path: Path) -> None:

@@ -20,17 +20,21 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from hygiene import state
+from hygiene.batch import state
+from hygiene.batch.engines.local import LocalEngine
+from hygiene.batch.worker import Worker
+from hygiene.batch.writer import CleanWriter
 from hygiene.cli import main
 from hygiene.document import Document
-from hygiene.engine import LocalEngine
 from hygiene.read import MANIFEST_NAME, iter_documents
-from hygiene.work import Worker
-from hygiene.writer import CleanWriter
+
+if TYPE_CHECKING:
+    from conftest import Cli
+
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -214,12 +218,6 @@ def cleaned_texts(out: Path, docs: list[Doc]) -> dict[str, str]:
             if record["id"] == doc.id:
                 found[doc.key] = record["text"]
     return found
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def clean_args(corpus: Path, out: Path, *extra: str) -> list[str]:
@@ -411,12 +409,12 @@ def test_gzip_input_gives_reproducible_gzip_output(baseline: Baseline, tmp_path:
 
 
 def test_annotate_adds_findings_whose_offsets_point_into_the_input(
-    baseline: Baseline, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    baseline: Baseline, tmp_path: Path, cli: Cli
 ) -> None:
     corpus, docs = baseline.corpus, baseline.docs
     out = tmp_path / "annotated"
-    assert run(capsys, *clean_args(corpus, out, *NONE, "--annotate"))[0] == 0
-    code, report_json, _ = run(capsys, "report", str(corpus), *NONE, "--format", "json")
+    assert cli(*clean_args(corpus, out, *NONE, "--annotate"))[0] == 0
+    code, report_json, _ = cli("report", str(corpus), *NONE, "--format", "json")
     assert code == 0
     reported = {
         f"{f['path']}#{f['id']}": f["findings"]
@@ -463,12 +461,12 @@ def test_interrupted_job_resumes_and_ends_with_the_same_output(
     baseline: Baseline,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    cli: Cli,
 ) -> None:
     small_shards(monkeypatch)
     out = tmp_path / "out"
     restore = interrupt_after(monkeypatch, 2 * SMALL_SHARD + 2)
-    code, _, err = run(capsys, *clean_args(baseline.corpus, out, *NONE))
+    code, _, err = cli(*clean_args(baseline.corpus, out, *NONE))
     assert code == 130 and "Aborted" in err
     assert part_names(out) == ["00000000.jsonl", "00000001.jsonl"]
     assert (out / JOB_DIR / "first-pass.pickle").exists()
@@ -477,7 +475,7 @@ def test_interrupted_job_resumes_and_ends_with_the_same_output(
     restore()
     sketched = count_calls(monkeypatch, Worker, "sketch")
     analysed = count_calls(monkeypatch, Worker, "analyse")
-    code, _, err = run(capsys, *clean_args(baseline.corpus, out, *NONE))
+    code, _, err = cli(*clean_args(baseline.corpus, out, *NONE))
     assert code == 0, err
     assert "(resumed)" in err
     assert sketched[0] == 0  # the saved first pass is reused
@@ -491,11 +489,11 @@ def test_interrupted_job_resumes_and_ends_with_the_same_output(
 # in the middle of it; HY_TEST_HANG_ON=NAME makes it hang while NAME's temp file exists.
 BOOTSTRAP = """
 import os, sys, time
-import hygiene.state as state
+import hygiene.batch.state as state
 size = int(os.environ["HY_TEST_SHARD"])
 state.SHARD = size
 state.JobState.__init__.__defaults__ = (size,)
-import hygiene.work as work
+import hygiene.batch.worker as work
 delay = float(os.environ.get("HY_TEST_DELAY", "0"))
 analyse = work.Worker.analyse
 def slow(self, item):
@@ -597,26 +595,26 @@ def test_another_job_into_an_unfinished_out_is_refused_until_restart(
     baseline: Baseline,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    cli: Cli,
 ) -> None:
     small_shards(monkeypatch)
     out = tmp_path / "out"
     restore = interrupt_after(monkeypatch, SMALL_SHARD + 1)
-    assert run(capsys, *clean_args(baseline.corpus, out, *NONE))[0] == 130
+    assert cli(*clean_args(baseline.corpus, out, *NONE))[0] == 130
     restore()
     job_files = tree(out / JOB_DIR)
     assert "parts/00000000.jsonl" in job_files
     other = clean_args(baseline.corpus, out, *NONE, "--select", "HY1")
-    code, _, err = run(capsys, *other)
+    code, _, err = cli(*other)
     assert code == 2
     assert "unfinished job" in err and "--restart" in err
     assert tree(out / JOB_DIR) == job_files  # the unfinished job is kept, not discarded
-    code, _, err = run(capsys, *other, "--restart")
+    code, _, err = cli(*other, "--restart")
     assert code == 0, err
     assert "(resumed)" not in err
     assert not (out / JOB_DIR).exists()
     fresh = tmp_path / "fresh"
-    assert run(capsys, *clean_args(baseline.corpus, fresh, *NONE, "--select", "HY1"))[0] == 0
+    assert cli(*clean_args(baseline.corpus, fresh, *NONE, "--select", "HY1"))[0] == 0
     assert tree(out) == tree(fresh)
     assert {e["rule"] for e in manifest(out)} <= {f"HY1{n:02d}" for n in range(100)}
 
@@ -642,7 +640,7 @@ def test_another_job_into_an_unfinished_out_is_refused_until_restart(
 def test_inputs_changed_since_the_interruption_are_refused_until_restart(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    cli: Cli,
     change: str,
     name: str,
     finished_shard: bool,
@@ -651,7 +649,7 @@ def test_inputs_changed_since_the_interruption_are_refused_until_restart(
     small_shards(monkeypatch)
     out = tmp_path / "out"
     restore = interrupt_after(monkeypatch, 2 * SMALL_SHARD + 1)
-    assert run(capsys, *clean_args(corpus, out, *NONE))[0] == 130
+    assert cli(*clean_args(corpus, out, *NONE))[0] == 130
     restore()
     ids = [d.id for d in iter_documents([str(corpus)]) if isinstance(d, Document)]
     ordinal = ids.index(str(corpus / name))
@@ -664,17 +662,17 @@ def test_inputs_changed_since_the_interruption_are_refused_until_restart(
     else:
         assert ordinal == len(ids) - 1
         path.unlink()
-    code, _, err = run(capsys, *clean_args(corpus, out, *NONE))
+    code, _, err = cli(*clean_args(corpus, out, *NONE))
     assert code == 2, err
     assert "changed" in err and "--restart" in err
-    code, _, err = run(capsys, *clean_args(corpus, out, *NONE, "--restart"))
+    code, _, err = cli(*clean_args(corpus, out, *NONE, "--restart"))
     assert code == 0, err
     fresh = tmp_path / "fresh"
-    assert run(capsys, *clean_args(corpus, fresh, *NONE))[0] == 0
+    assert cli(*clean_args(corpus, fresh, *NONE))[0] == 0
     assert tree(out) == tree(fresh)
 
 
-def test_python_m_hygiene_runs_the_cli() -> None:
+def test_python_m_hygiene_runs_the_cli(cli: Cli) -> None:
     """`python -m hygiene` is the module entry point (the subprocess tests above use it
     through a bootstrap that calls hygiene.cli.main)."""
     done = subprocess.run(
@@ -683,7 +681,7 @@ def test_python_m_hygiene_runs_the_cli() -> None:
     assert done.returncode == 0 and "hygiene" in done.stdout
 
 
-def test_python_m_hygiene_cli_runs_the_cli() -> None:
+def test_python_m_hygiene_cli_runs_the_cli(cli: Cli) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "hygiene.cli", "--version"], capture_output=True, text=True
     )
@@ -694,10 +692,10 @@ def test_python_m_hygiene_cli_runs_the_cli() -> None:
 
 
 def test_time_limit_copies_documents_unchanged_and_names_them(
-    baseline: Baseline, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    baseline: Baseline, tmp_path: Path, cli: Cli
 ) -> None:
     out = tmp_path / "out"
-    code, _, err = run(capsys, *clean_args(baseline.corpus, out, *NONE, "--time-limit", "0.000001"))
+    code, _, err = cli(*clean_args(baseline.corpus, out, *NONE, "--time-limit", "0.000001"))
     assert code == 2
     entries = manifest(out)
     # Near-duplicates are decided by the first pass and dropped without analysis, so
@@ -743,15 +741,13 @@ def write_small_corpus(folder: Path) -> list[Path]:
     return paths
 
 
-def test_max_bytes_skips_a_large_file_and_cleans_the_others(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_max_bytes_skips_a_large_file_and_cleans_the_others(tmp_path: Path, cli: Cli) -> None:
     corpus = tmp_path / "corpus"
     small = write_small_corpus(corpus)
     big = corpus / "big.txt"
     shutil.copy(FIXTURES / "corpus" / "port-calloway-storm.txt", big)
     out = tmp_path / "out"
-    code, _, err = run(capsys, *clean_args(corpus, out, *NONE, "--max-bytes", "300"))
+    code, _, err = cli(*clean_args(corpus, out, *NONE, "--max-bytes", "300"))
     assert code == 2
     assert f"hygiene: error: {big}: file too large" in err
     entries = manifest(out)
@@ -769,7 +765,7 @@ def test_max_bytes_skips_a_large_file_and_cleans_the_others(
 
 
 def test_binary_and_invalid_utf8_inputs_are_named_and_the_run_goes_on(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, cli: Cli
 ) -> None:
     corpus = tmp_path / "corpus"
     small = write_small_corpus(corpus)
@@ -778,7 +774,7 @@ def test_binary_and_invalid_utf8_inputs_are_named_and_the_run_goes_on(
     latin1 = corpus / "b1-cafe.txt"
     latin1.write_bytes("Café au lait on the quay\n\nA new café opened.\n".encode("latin-1"))
     out = tmp_path / "out"
-    code, _, err = run(capsys, *clean_args(corpus, out, *NONE))
+    code, _, err = cli(*clean_args(corpus, out, *NONE))
     assert code == 2
     assert f"hygiene: error: {binary}: binary" in err
     assert f"hygiene: error: {latin1}: not valid UTF-8" in err
@@ -793,13 +789,11 @@ def test_binary_and_invalid_utf8_inputs_are_named_and_the_run_goes_on(
 # --- 7. report with workers -------------------------------------------------------------------
 
 
-def test_report_with_two_workers_equals_one(
-    baseline: Baseline, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_report_with_two_workers_equals_one(baseline: Baseline, cli: Cli) -> None:
     args = ["report", str(baseline.corpus), *NONE, "--format", "json"]
-    code, one, _ = run(capsys, *args)
+    code, one, _ = cli(*args)
     assert code == 0
-    code, two, _ = run(capsys, *args, "-j", "2")
+    code, two, _ = cli(*args, "-j", "2")
     assert code == 0
     assert one == two
     data = json.loads(one)
@@ -812,7 +806,7 @@ def test_report_with_two_workers_equals_one(
 
 
 def test_dropped_duplicates_skip_the_pipeline_unless_their_hy311_is_suppressed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli
 ) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -824,13 +818,13 @@ def test_dropped_duplicates_skip_the_pipeline_unless_their_hy311_is_suppressed(
     analysed: list[str] = []
     real = Pipeline.analyze
 
-    def spy(self: Pipeline, doc: Any) -> Any:
-        analysed.append(Path(doc.path).name)
-        return real(self, doc)
+    def spy(self: Pipeline, seg: Any) -> Any:
+        analysed.append(Path(seg.doc.path).name)
+        return real(self, seg)
 
     monkeypatch.setattr(Pipeline, "analyze", spy)
     out = tmp_path / "out"
-    code, _, err = run(capsys, *clean_args(corpus, out, *NONE))
+    code, _, err = cli(*clean_args(corpus, out, *NONE))
     assert code == 0, err
     assert analysed == ["a-original.txt"]  # the reprint is dropped whole, unanalysed
     assert not (out / "b-reprint.txt").exists()
@@ -844,7 +838,7 @@ def test_dropped_duplicates_skip_the_pipeline_unless_their_hy311_is_suppressed(
     )
     monkeypatch.chdir(tmp_path)
     analysed.clear()
-    code, _, err = run(capsys, *clean_args(corpus, tmp_path / "out2", *NONE))
+    code, _, err = cli(*clean_args(corpus, tmp_path / "out2", *NONE))
     assert code == 0, err
     assert analysed == ["a-original.txt", "b-reprint.txt"]
     assert (tmp_path / "out2" / "b-reprint.txt").exists()

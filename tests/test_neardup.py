@@ -5,20 +5,26 @@ same event, and unrelated stories sharing page furniture."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from hygiene.cli import main
-from hygiene.corpus import CorpusOptions, apply_corpus_stage, paragraph_fingerprints, story_text
+from hygiene.corpus.decisions import CorpusOptions
+from hygiene.corpus.neardup import Cluster, NearDuplicateFinder, NearDupOptions
+from hygiene.corpus.paragraphs import paragraph_fingerprints
 from hygiene.detectors import default_detectors
-from hygiene.document import Document
+from hygiene.document import Document, FileResult
 from hygiene.findings import Category, Finding
-from hygiene.neardup import Cluster, NearDuplicateFinder, NearDupOptions
-from hygiene.pipeline import FileResult, Pipeline
+from hygiene.pipeline import Pipeline
 from hygiene.read import ReadOptions, iter_documents
+from hygiene.segment import segment
+
+if TYPE_CHECKING:
+    from conftest import Cli
+
 
 FOLDER = Path(__file__).resolve().parent.parent / "fixtures" / "neardup"
 A1, A2, A3, A4, A5 = (
@@ -55,26 +61,29 @@ def analyzed() -> tuple[FileResult, ...]:
     """The stories through the per-document pipeline (no embeddings), in path order."""
     docs = iter_documents([str(FOLDER)], ReadOptions(globs=("*.txt",)))
     pipeline = Pipeline(default_detectors("none"))
-    return tuple(pipeline.analyze(d) for d in docs if isinstance(d, Document))
+    return tuple(pipeline.analyze(segment(d)) for d in docs if isinstance(d, Document))
 
 
-def corpus(options: CorpusOptions | None = None) -> tuple[dict[str, FileResult], list[Cluster]]:
-    results, clusters = apply_corpus_stage(list(analyzed()), options)
-    return {name(r.doc.id): r for r in results}, clusters
+Corpus = Callable[..., tuple[dict[str, FileResult], list[Cluster]]]
+
+
+@pytest.fixture
+def corpus(with_corpus_findings: Callable[..., Any]) -> Corpus:
+    """``corpus(options)``: the fixture stories after both passes, by file name."""
+
+    def run(options: CorpusOptions | None = None) -> tuple[dict[str, FileResult], list[Cluster]]:
+        results, clusters = with_corpus_findings(list(analyzed()), options)
+        return {name(r.doc.id): r for r in results}, clusters
+
+    return run
 
 
 def codes(result: FileResult, code: str) -> list[Finding]:
     return [f for f in result.findings if f.code == code]
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def report_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[str, dict[str, Any]]:
-    code, out, err = run(capsys, "report", "--format", "json", "--glob", "*.txt", *args)
+def report_json(cli: pytest.CaptureFixture[str], *args: str) -> tuple[str, dict[str, Any]]:
+    code, out, err = cli("report", "--format", "json", "--glob", "*.txt", *args)
     assert code == 0, err
     return out, json.loads(out)
 
@@ -101,7 +110,7 @@ def test_fixture_reprints_are_built_as_described() -> None:
 # --- clusters ----------------------------------------------------------------------------------
 
 
-def test_corpus_stage_finds_exactly_the_reprint_cluster() -> None:
+def test_corpus_stage_finds_exactly_the_reprint_cluster(corpus: Corpus) -> None:
     _, clusters = corpus()
     assert [[name(m) for m in c.members] for c in clusters] == [A_FAMILY]
     assert name(clusters[0].kept) == A1
@@ -111,7 +120,7 @@ def test_corpus_stage_finds_exactly_the_reprint_cluster() -> None:
 def test_independent_story_on_the_same_event_is_not_a_reprint() -> None:
     finder = NearDuplicateFinder()
     for r in analyzed():
-        finder.add(name(r.doc.id), r.doc.path, story_text(r))
+        finder.add_entry(finder.entry(name(r.doc.id), r.doc.path, r.doc.text))
     for member in A_FAMILY:
         j, c = finder.similar(finder.entries[member], finder.entries[B])
         assert j < finder.options.threshold and c < finder.options.min_containment, member
@@ -123,31 +132,32 @@ def test_shared_furniture_does_not_join_unrelated_stories() -> None:
     finder = NearDuplicateFinder()
     for story in [B, *UNRELATED]:
         path = FOLDER / story
-        finder.add(story, str(path), path.read_text("utf-8"))
+        finder.add_entry(finder.entry(story, str(path), path.read_text("utf-8")))
     assert finder.clusters() == []
-    assert list(finder.pairs()) == []
 
 
 def test_a_cluster_of_two_has_both_members() -> None:
     text = (FOLDER / A1).read_text("utf-8")
     finder = NearDuplicateFinder()
-    finder.add("b", "b.txt", text)
-    finder.add("a", "a.txt", text)
+    finder.add_entry(finder.entry("b", "b.txt", text))
+    finder.add_entry(finder.entry("a", "a.txt", text))
     [cluster] = finder.clusters()
     assert cluster.members == ["a", "b"] and cluster.kept == "a"
     assert cluster.similarity == {"a": 1.0, "b": 1.0}
 
 
-def test_cluster_order_does_not_depend_on_input_order() -> None:
-    forward = apply_corpus_stage(list(analyzed()))[1]
-    backward = apply_corpus_stage(list(reversed(analyzed())))[1]
+def test_cluster_order_does_not_depend_on_input_order(
+    with_corpus_findings: Callable[..., Any],
+) -> None:
+    forward = with_corpus_findings(list(analyzed()))[1]
+    backward = with_corpus_findings(list(reversed(analyzed())))[1]
     assert backward == forward
 
 
 # --- HY311 ------------------------------------------------------------------------------------
 
 
-def test_hy311_on_every_member_but_the_kept_one() -> None:
+def test_hy311_on_every_member_but_the_kept_one(corpus: Corpus) -> None:
     results, [cluster] = corpus()
     kept_id = results[A1].doc.id
     assert codes(results[A1], "HY311") == []
@@ -165,11 +175,11 @@ def test_hy311_on_every_member_but_the_kept_one() -> None:
 
 
 @pytest.mark.parametrize(("keep", "kept"), [("first-path", A1), ("longest", A5)])
-def test_keep_policies_on_files(keep: str, kept: str) -> None:
+def test_keep_policies_on_files(corpus: Corpus, keep: str, kept: str) -> None:
     results, [cluster] = corpus(CorpusOptions(NearDupOptions(keep=keep)))
     assert name(cluster.kept) == kept
     if keep == "longest":
-        lengths = {m: len(story_text(results[m])) for m in A_FAMILY}
+        lengths = {m: len(results[m].doc.text) for m in A_FAMILY}
         assert max(lengths, key=lambda m: lengths[m]) == kept
         assert lengths[kept] > lengths[A1]
     flagged = [m for m in A_FAMILY if codes(results[m], "HY311")]
@@ -178,9 +188,7 @@ def test_keep_policies_on_files(keep: str, kept: str) -> None:
         assert f"near-duplicate of {results[kept].doc.id} (" in results[member].findings[0].message
 
 
-def test_keep_earliest_uses_record_dates(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
+def test_keep_earliest_uses_record_dates(cli: Cli, tmp_path: Path) -> None:
     dates = {
         "wire": (A1, "2024-03-04T06:10:00+00:00"),
         "copy": (A2, "2024-03-04T05:50:00+00:00"),  # the earliest: neither first nor longest
@@ -198,7 +206,7 @@ def test_keep_earliest_uses_record_dates(
     kept = {}
     for keep in ("earliest", "first-path", "longest"):
         args = ("--embedder", "none", "--index", "none", "--keep", keep, str(feed))
-        [cluster] = report_json(capsys, *args)[1]["clusters"]
+        [cluster] = report_json(cli, *args)[1]["clusters"]
         assert cluster["members"] == [f"{feed}#{k}" for k in sorted(dates) if k != "other"]
         kept[keep] = cluster["kept"]
     assert kept == {
@@ -214,7 +222,7 @@ def test_keep_earliest_skips_undated_and_falls_back_to_first_path() -> None:
     def kept(dates: dict[str, str | None]) -> str:
         finder = NearDuplicateFinder(NearDupOptions(keep="earliest"))
         for key, date in dates.items():
-            finder.add(key, f"{key}.txt", text, date)
+            finder.add_entry(finder.entry(key, f"{key}.txt", text, date))
         [cluster] = finder.clusters()
         return cluster.kept
 
@@ -226,8 +234,8 @@ def test_keep_earliest_skips_undated_and_falls_back_to_first_path() -> None:
 # --- the command line -------------------------------------------------------------------------
 
 
-def test_report_json_lists_the_cluster(capsys: pytest.CaptureFixture[str]) -> None:
-    out, data = report_json(capsys, "--index", "none", str(FOLDER))
+def test_report_json_lists_the_cluster(cli: Cli) -> None:
+    out, data = report_json(cli, "--index", "none", str(FOLDER))
     paths = [str(FOLDER / m) for m in A_FAMILY]
     [cluster] = data["clusters"]
     assert set(cluster) == {"id", "members", "kept", "similarity"}
@@ -241,19 +249,19 @@ def test_report_json_lists_the_cluster(capsys: pytest.CaptureFixture[str]) -> No
         assert hy311["message"].startswith(f"near-duplicate of {paths[0]} (")
     assert [p for p, fs in by_path.items() if any(f["code"] == "HY311" for f in fs)] == paths[1:]
     assert data["summary"]["by_rule"]["HY311"] == 4
-    assert out == report_json(capsys, "--index", "none", str(FOLDER))[0]  # byte for byte
+    assert out == report_json(cli, "--index", "none", str(FOLDER))[0]  # byte for byte
 
 
-def test_report_keep_longest_on_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
+def test_report_keep_longest_on_the_command_line(cli: Cli) -> None:
     args = ("--embedder", "none", "--index", "none", "--keep", "longest", str(FOLDER))
-    [cluster] = report_json(capsys, *args)[1]["clusters"]
+    [cluster] = report_json(cli, *args)[1]["clusters"]
     assert cluster["kept"] == str(FOLDER / A5)
 
 
 # --- HY109 ------------------------------------------------------------------------------------
 
 
-def test_hy109_flags_the_subscribe_line_in_six_unrelated_stories() -> None:
+def test_hy109_flags_the_subscribe_line_in_six_unrelated_stories(corpus: Corpus) -> None:
     results, _ = corpus()
     for story in UNRELATED:
         r = results[story]
@@ -265,14 +273,14 @@ def test_hy109_flags_the_subscribe_line_in_six_unrelated_stories() -> None:
         assert codes(results[story], "HY109") == []
 
 
-def test_hy109_counts_copies_inside_one_cluster_once() -> None:
+def test_hy109_counts_copies_inside_one_cluster_once(corpus: Corpus) -> None:
     lead = next(p for p in analyzed()[0].doc.text.split("\n\n") if p.startswith(A_LEAD_START))
     lead_doc = Document("lead", "lead", lead)
-    [(digest, _)] = paragraph_fingerprints(lead_doc)
+    [(digest, _)] = paragraph_fingerprints(segment(lead_doc))
     holders = [
         name(r.doc.id)
         for r in analyzed()
-        if digest in {d for d, _ in paragraph_fingerprints(r.doc)}
+        if digest in {d for d, _ in paragraph_fingerprints(segment(r.doc))}
     ]
     assert holders == [A1, A2, A3, A4]  # four copies, one cluster
     results, _ = corpus(CorpusOptions(min_documents=3))

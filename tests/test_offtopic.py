@@ -17,16 +17,25 @@ from hygiene.assets import ModelError
 from hygiene.cli import main
 from hygiene.decide import selected
 from hygiene.detectors import default_detectors
-from hygiene.detectors.furniture import FurnitureDetector, HeuristicLineModel, LineContext
-from hygiene.detectors.linefeatures import FEATURES, line_features, main_block
-from hygiene.detectors.linemodel import JointLineModel, LearnedLineModel
+from hygiene.detectors.furniture import FurnitureDetector
+from hygiene.detectors.lines import (
+    FEATURES,
+    HeuristicLineModel,
+    JointLineModel,
+    LearnedLineModel,
+    LineContext,
+    line_features,
+    main_block,
+)
+from hygiene.detectors.register import RegisterModel
 from hygiene.detectors.tail import RelatedTailDetector
 from hygiene.detectors.topic import TopicDetector
 from hygiene.document import Document
-from hygiene.embed import DIM, CachedEmbedder, OnnxEmbedder
+from hygiene.embed import DIM
+from hygiene.embed.onnx import OnnxEmbedder
+from hygiene.embed.shared import CachedEmbedder
 from hygiene.findings import Category, Finding, Span
 from hygiene.pipeline import Pipeline
-from hygiene.register import RegisterModel
 from hygiene.rules import RULES
 from hygiene.segment import Segmented, segment
 
@@ -258,7 +267,7 @@ def test_same_topic_story_is_flagged_with_the_tail_and_the_article_is_not(
 ) -> None:
     tail = TAILS["trending-same-topic"]
     text = "\n".join(WATER + tail)
-    findings = pipeline.analyze(doc(text)).findings
+    findings = pipeline.analyze(segment(doc(text))).findings
     (region,) = [f for f in findings if f.code == "HY202"]
     assert text.index("Ridgeway water rates") > region.start
     assert text.index("plant on the Mill River.") < region.end
@@ -305,7 +314,7 @@ SUBHEADED = [
 def test_subheadings_inside_the_article_are_not_a_tail(sep: str, pipeline: Pipeline) -> None:
     text = sep.join(SUBHEADED)
     assert tail_findings(text) == []
-    assert pipeline.analyze(doc(text)).findings == []
+    assert pipeline.analyze(segment(doc(text))).findings == []
 
 
 @SEPS
@@ -322,7 +331,7 @@ def test_inline_related_link_mid_article_is_not_a_tail(
     text = sep.join([*article[:at], link, *article[at:]])
     assert tail_findings(text) == []
     # The link itself is furniture (HY105); the story after it is not flagged.
-    findings = pipeline.analyze(doc(text)).findings
+    findings = pipeline.analyze(segment(doc(text))).findings
     assert [text[f.start : f.end] for f in findings] == [link]
 
 
@@ -361,7 +370,7 @@ def test_foreign_sentence_is_flagged_alone(
 ) -> None:
     lines = inject(ARTICLES[article], index, sentence)
     text = sep.join(lines)
-    findings = pipeline.analyze(doc(text)).findings
+    findings = pipeline.analyze(segment(doc(text))).findings
     (f,) = [f for f in findings if f.code.startswith("HY2")]
     assert (f.code, f.category) == ("HY203", Category.OFFTOPIC)
     assert text[f.start : f.end] == sentence
@@ -378,7 +387,7 @@ def test_clean_articles_have_no_offtopic_findings(
     article: str, sep: str, pipeline: Pipeline
 ) -> None:
     text = sep.join(ARTICLES[article])
-    assert codes(pipeline.analyze(doc(text)).findings) == []
+    assert codes(pipeline.analyze(segment(doc(text))).findings) == []
 
 
 MEMBER_STATES = (
@@ -393,10 +402,10 @@ def test_quoted_legal_wording_is_not_flagged_but_the_bare_sentence_is(
 ) -> None:
     quoted = f"“{MEMBER_STATES},” the commissioner said."
     text = "\n".join(inject(ARTICLES[article], 3, quoted))
-    assert codes(pipeline.analyze(doc(text)).findings) == []
+    assert codes(pipeline.analyze(segment(doc(text))).findings) == []
     bare = f"{MEMBER_STATES}."
     text = "\n".join(inject(ARTICLES[article], 3, bare))
-    (f,) = pipeline.analyze(doc(text)).findings
+    (f,) = pipeline.analyze(segment(doc(text))).findings
     assert (f.code, text[f.start : f.end]) == ("HY203", bare)
 
 
@@ -428,12 +437,12 @@ FOOTBALL = (
 @pytest.mark.parametrize("pasted", [RECIPE, FOOTBALL], ids=["recipe", "football"])
 def test_unrelated_paragraph_is_flagged_whole(pasted: str, sep: str, pipeline: Pipeline) -> None:
     text = sep.join([*WATER[:5], pasted, *WATER[5:]])
-    findings = pipeline.analyze(doc(text)).findings
+    findings = pipeline.analyze(segment(doc(text))).findings
     (f,) = [f for f in findings if f.code.startswith("HY2")]
     assert (f.code, f.category) == ("HY201", Category.OFFTOPIC)
     assert text[f.start : f.end] == pasted
     assert "paragraph about something else" in f.message
-    assert codes(pipeline.analyze(doc(sep.join(WATER))).findings) == []
+    assert codes(pipeline.analyze(segment(doc(sep.join(WATER)))).findings) == []
 
 
 # --- register model ----------------------------------------------------------------------------
@@ -627,7 +636,7 @@ def test_topic_detector_embeds_each_sentence_once_per_document(register: Registe
     assert max(Counter(counting.seen).values()) == 1
     assert set(counting.seen) <= {s.text for s in seg.sentences}
     # A new document is embedded afresh, once.
-    Pipeline([topic]).analyze(doc(text))
+    Pipeline([topic]).analyze(segment(doc(text)))
     assert max(Counter(counting.seen).values()) == 2
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from hygiene.batch.progress import Progress, interactive
 from hygiene.cli import main
-from hygiene.progress import Progress, interactive
 
 CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "corpus"
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from hygiene.document import Document
-from hygiene.read import DEFAULT_GLOBS, ReadError, ReadOptions, iter_documents
+from hygiene.document import Document, ReadError
+from hygiene.read import DEFAULT_GLOBS, ReadOptions, iter_documents
 
 
 def read(paths: list[Path | str], **options: Any) -> list[Document | ReadError]:

@@ -10,18 +10,19 @@ import subprocess
 import time
 from collections import defaultdict
 from html.parser import HTMLParser
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from hygiene.cli import main
-from hygiene.document import Document
+from hygiene.corpus.neardup import Cluster
+from hygiene.document import Document, FileResult
 from hygiene.findings import Finding
-from hygiene.pipeline import FileResult
 from hygiene.render import html as html_render
-from hygiene.render.html import render_html, split_spans
-from hygiene.render.html_assets import CSS, JS
+from hygiene.render.html import render_html
+from hygiene.render.html_views import split_spans
 from hygiene.report import Report
 from hygiene.rules import RULES
 
@@ -77,6 +78,12 @@ class MarkParser(HTMLParser):
             self.mark = None
         elif tag == "details":
             self.doc = None
+
+
+ASSETS = "".join(
+    (resources.files("hygiene.render") / "assets" / name).read_text(encoding="utf-8")
+    for name in ("report.css", "report.js")
+)
 
 
 def parse_marks(page: str) -> MarkParser:
@@ -303,13 +310,13 @@ def test_large_corpus_stays_small_and_fast() -> None:
         )
         found = [finding("HY101", text, byline, byline + 15), finding("HY105", text, sub, sub + 28)]
         files.append(FileResult(doc, found if i % 10 else []))
-    clusters: list[dict[str, object]] = [
-        {
-            "id": k,
-            "members": [f"src0/doc{k:05}.txt", f"src1/doc{k + 1:05}.txt"],
-            "kept": f"src0/doc{k:05}.txt",
-            "similarity": 0.9,
-        }
+    clusters = [
+        Cluster(
+            k,
+            [f"src0/doc{k:05}.txt", f"src1/doc{k + 1:05}.txt"],
+            f"src0/doc{k:05}.txt",
+            {f"src0/doc{k:05}.txt": 1.0, f"src1/doc{k + 1:05}.txt": 0.9},
+        )
         for k in range(0, 2000, 2)
     ]
     report = Report(files=files, clusters=clusters, thresholds={"keep": "first-path"})
@@ -342,12 +349,8 @@ def test_clusters_side_by_side_with_shared_text_marked() -> None:
     shared = "the port workers walked out at dawn after eleven weeks of talks"
     kept = Document(id="a.txt", path="a.txt", text=f"{shared}. Wire copy.")
     copy = Document(id="b.txt", path="b.txt", text=f"LOCAL PAPER\n{shared}. Extra quote here.")
-    cluster: dict[str, object] = {
-        "id": 0,
-        "members": ["a.txt", "b.txt", "archive/c.txt"],
-        "kept": "a.txt",
-        "similarity": 0.8,
-    }
+    similarity = {"a.txt": 1.0, "b.txt": 0.8, "archive/c.txt": 0.85}
+    cluster = Cluster(0, ["a.txt", "b.txt", "archive/c.txt"], "a.txt", similarity)
     report = Report(files=[FileResult(kept, []), FileResult(copy, [])], clusters=[cluster])
     page = render_html(report)
     section = page.split('id="clusters"')[1].split("</section>")[0]
@@ -364,5 +367,5 @@ def test_self_contained_and_deterministic() -> None:
     page = render_html(report)
     assert page == render_html(report)
     assert not re.search(r"""(?:src|href|action)\s*=\s*["']?\s*(?:[a-z]+:)?//""", page, re.I)
-    assert not re.search(r"https?:|@import|url\(", CSS + JS)
+    assert not re.search(r"https?:|@import|url\(", ASSETS)
     assert "https://example.com/x" in page  # shown as text, never as a link

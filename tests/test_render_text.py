@@ -11,10 +11,8 @@ from typing import Any
 import pytest
 
 from hygiene.cli import main
-from hygiene.document import Document
+from hygiene.document import Document, FileResult, ReadError
 from hygiene.findings import Category, Finding, Span
-from hygiene.pipeline import FileResult
-from hygiene.read import ReadError
 from hygiene.render.markdown import code as code_span
 from hygiene.render.markdown import render_markdown
 from hygiene.render.text import render_text

@@ -1,12 +1,11 @@
-"""Tests for hygiene.spool: a disk-backed sequence that behaves like a list."""
+"""Tests for hygiene.batch.spool: a disk-backed sequence that behaves like a list."""
 
 from __future__ import annotations
 
 import pytest
 
-from hygiene.document import Document
-from hygiene.pipeline import FileResult
-from hygiene.spool import Spool
+from hygiene.batch.spool import Spool
+from hygiene.document import Document, FileResult
 
 
 def test_spool_behaves_like_a_list() -> None:

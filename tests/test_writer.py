@@ -1,4 +1,4 @@
-"""Tests for hygiene.writer: output/input overlap, atomic writes, JSONL output, the manifest."""
+"""hygiene.batch.writer: output/input overlap, atomic writes, JSONL output, the manifest."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from hygiene.document import Document
+from hygiene.atomic import write_text as atomic_write
+from hygiene.batch.writer import MANIFEST, CleanWriter, OutputConflict
+from hygiene.document import Document, FileResult, ReadError
 from hygiene.findings import Category, Finding, Span
-from hygiene.pipeline import FileResult
-from hygiene.read import ReadError, ReadOptions, iter_documents
-from hygiene.writer import MANIFEST, CleanWriter, OutputConflict, atomic_write
+from hygiene.read import ReadOptions, iter_documents
 
 
 def finding(text: str, part: str, code: str = "HY101") -> Finding:
@@ -274,8 +274,6 @@ def test_atomic_write_keeps_an_existing_mode_and_gives_new_files_the_umask_mode(
     tmp_path: Path,
 ) -> None:
     import stat
-
-    from hygiene.writer import atomic_write
 
     existing = tmp_path / "a.txt"
     existing.write_text("old\n")

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from hygiene.document import Segment
-from hygiene.findings import Finding, Span
-from hygiene.rules import RULES
+from hygiene.findings import Finding
 from hygiene.segment import Segmented
 
 
@@ -20,25 +18,6 @@ class Detector(Protocol):
     codes: tuple[str, ...]
 
     def detect(self, seg: Segmented) -> list[Finding]: ...
-
-
-def finding_for(code: str, segment: Segment, score: float, message: str) -> Finding:
-    """A fixable finding covering exactly one segment."""
-    return Finding(
-        code=code,
-        category=RULES[code].category,
-        start=segment.start,
-        end=segment.end,
-        line=segment.line,
-        column=segment.column,
-        end_line=segment.end_line,
-        score=score,
-        message=message,
-        fix=Span(segment.start, segment.end) if RULES[code].fixable else None,
-    )
-
-
-EMBEDDERS = ("onnx", "sentence-transformers", "none")
 
 
 def default_detectors(
@@ -68,7 +47,7 @@ def default_detectors(
         from hygiene.detectors.topic import TopicDetector
 
         if wanted(TopicDetector.codes):
-            from hygiene.embed import LazyEmbedder
+            from hygiene.embed.shared import LazyEmbedder
 
             detectors.append(TopicDetector(embedder=LazyEmbedder(embedder)))
     return detectors

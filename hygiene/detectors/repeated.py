@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from hygiene.detectors import finding_for
-from hygiene.findings import Finding
+from hygiene.findings import Finding, finding
 from hygiene.segment import Segmented
 
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "«": '"', "»": '"'})
@@ -39,7 +38,7 @@ class RepeatedParagraphDetector:
             if key in first_seen:
                 line = first_seen[key]
                 message = f"repeats line {line} of this file"
-                findings.append(finding_for("HY301", para, 1.0, message))
+                findings.append(finding("HY301", para, 1.0, message))
             else:
                 first_seen[key] = para.line
         return findings

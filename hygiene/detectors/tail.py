@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from enum import Enum
 
 from hygiene.detectors.cues import SIGNATURE_REASON, LineShape
-from hygiene.detectors.furniture import Verdict, furniture_flags
-from hygiene.findings import Finding, Span
-from hygiene.rules import RULES
+from hygiene.detectors.furniture import furniture_flags
+from hygiene.detectors.lines import Verdict
+from hygiene.findings import Finding, finding
 from hygiene.segment import Segmented
 
 _HEADER = re.compile(
@@ -201,7 +201,7 @@ class RelatedTailDetector:
             f"comment thread: {region.stories} commenter signature{plural}, "
             f"lines {first.line}-{last.end_line}"
         )
-        return _region_finding("HY106", first.start, last.end, seg, 0.9, message)
+        return finding("HY106", seg.region(first.start, last.end), 0.9, message)
 
     def _tail(self, seg: Segmented, rs: list[Role], flags: list[Verdict | None]) -> Finding | None:
         paras = seg.paragraphs
@@ -220,23 +220,4 @@ class RelatedTailDetector:
             f"related-articles tail: {region.stories} other stor{plural} {how}, "
             f"lines {first.line}-{last.end_line}"
         )
-        return _region_finding("HY202", first.start, last.end, seg, score, message)
-
-
-def _region_finding(
-    code: str, start: int, end: int, seg: Segmented, score: float, message: str
-) -> Finding:
-    line, column = seg.position(start)
-    end_line, _ = seg.position(max(start, end - 1))
-    return Finding(
-        code=code,
-        category=RULES[code].category,
-        start=start,
-        end=end,
-        line=line,
-        column=column,
-        end_line=end_line,
-        score=score,
-        message=message,
-        fix=Span(start, end),
-    )
+        return finding("HY202", seg.region(first.start, last.end), score, message)

@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hygiene.assets import load_json, model_file, models_dir, version_mismatch
-from hygiene.detectors import finding_for
 from hygiene.detectors.cues import line_cues
+from hygiene.detectors.register import MODEL_FILE as REGISTER_FILE
+from hygiene.detectors.register import RegisterModel
 from hygiene.detectors.vectors import document_vectors, embeddable
-from hygiene.embed import Embedder, shared_embedder
-from hygiene.findings import Finding
-from hygiene.register import MODEL_FILE as REGISTER_FILE
-from hygiene.register import RegisterModel
+from hygiene.embed import Embedder
+from hygiene.embed.shared import shared_embedder
+from hygiene.findings import Finding, finding
 from hygiene.segment import Segmented
 
 if TYPE_CHECKING:
@@ -221,7 +221,7 @@ class TopicDetector:
                     0.99, 0.6 + 0.2 * len(reasons) + max(0.0, sc.shift - cal.sentence_topic)
                 )
                 message = "sentence foreign to its document: " + "; ".join(reasons)
-                findings.append(finding_for("HY203", seg.sentences[sc.index], score, message))
+                findings.append(finding("HY203", seg.sentences[sc.index], score, message))
         return findings
 
     def _paragraphs(self, seg: Segmented, skip: set[int]) -> list[Finding]:
@@ -235,7 +235,7 @@ class TopicDetector:
                 f"the document (threshold {cal.paragraph_topic:.2f})"
             )
             score = min(0.99, 0.6 + (shift - cal.paragraph_topic))
-            findings.append(finding_for("HY201", seg.paragraphs[index], score, message))
+            findings.append(finding("HY201", seg.paragraphs[index], score, message))
         return findings
 
 

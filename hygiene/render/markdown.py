@@ -11,7 +11,8 @@ import html
 import re
 from collections.abc import Sequence
 
-from hygiene.pipeline import FileResult
+from hygiene.corpus.neardup import Cluster
+from hygiene.document import FileResult
 from hygiene.render.text import (
     file_counts,
     location,
@@ -107,15 +108,13 @@ def _clusters(report: Report) -> list[str]:
     return ["## Near-duplicate clusters", table(head, rows, right=(0, 1, 2))]
 
 
-def _cluster_row(cluster: dict[str, object]) -> tuple[str, ...]:
-    members, similarity = cluster["members"], cluster["similarity"]
-    assert isinstance(members, list) and isinstance(similarity, int | float)
-    others = [code(str(m)) for m in members if m != cluster["kept"]]
+def _cluster_row(cluster: Cluster) -> tuple[str, ...]:
+    others = [code(m) for m in cluster.members if m != cluster.kept]
     return (
-        str(cluster["id"]),
-        str(len(members)),
-        f"{similarity:.2f}",
-        code(str(cluster["kept"])),
+        str(cluster.id),
+        str(len(cluster.members)),
+        f"{cluster.lowest_similarity:.2f}",
+        code(cluster.kept),
         "<br>".join(others),  # GitHub renders line breaks in a cell only as <br>
     )
 

@@ -9,20 +9,18 @@ segmenter splits them.
 
 from __future__ import annotations
 
-import bisect
 import json
-import re
 from collections import Counter
 from pathlib import Path, PurePath
 from urllib.parse import quote
 
 from hygiene import __version__
-from hygiene.document import Document
+from hygiene.document import Document, ReadError
 from hygiene.findings import Finding
-from hygiene.read import ReadError
 from hygiene.report import Report
 from hygiene.rules import RULES, Rule
 from hygiene.suppress import fingerprint
+from hygiene.text import LineIndex
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -102,13 +100,10 @@ def _notification(error: ReadError) -> Json:
 
 
 def _results(report: Report) -> list[Json]:
-    docs = {r.doc.id: r.doc for r in report.files}
-    kept_of = {
-        str(member): str(c["kept"])
-        for c in report.clusters
-        for member in _members(c)
-        if member != c["kept"]
-    }
+    kept_of = {m: c.kept for c in report.clusters for m in c.members if m != c.kept}
+    # The kept copies only, from one pass over the (spooled) files.
+    kept_ids = set(kept_of.values())
+    docs = {r.doc.id: r.doc for r in report.files if r.doc.id in kept_ids}
     # Prints name paths relative to SRCROOT, so they do not change with the checkout.
     root = Path.cwd()
     out: list[Json] = []
@@ -129,11 +124,6 @@ def _results(report: Report) -> list[Json]:
             result["partialFingerprints"] = {FINGERPRINT_KEY: f"{base}:{seen[base]}"}
             out.append(result)
     return out
-
-
-def _members(cluster: dict[str, object]) -> list[object]:
-    members = cluster.get("members")
-    return list(members) if isinstance(members, list) else []
 
 
 def _result(doc: Document, f: Finding, lines: LineIndex) -> Json:
@@ -218,17 +208,6 @@ def _fix(doc: Document, start: int, end: int) -> Json:
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-class LineIndex:
-    """1-based (line, column) of code-point offsets, lines split on "\\n"."""
-
-    def __init__(self, text: str) -> None:
-        self.starts = [0, *(m.end() for m in re.finditer("\n", text))]
-
-    def position(self, offset: int) -> tuple[int, int]:
-        index = bisect.bisect_right(self.starts, offset) - 1
-        return index + 1, offset - self.starts[index] + 1
 
 
 def artifact_location(path: str) -> Json:

@@ -6,9 +6,8 @@ import os
 from collections import Counter
 from dataclasses import dataclass
 
-from hygiene.document import Document
+from hygiene.document import Document, FileResult
 from hygiene.findings import Category, Finding
-from hygiene.pipeline import FileResult
 from hygiene.report import Report
 from hygiene.rules import RULES
 
@@ -140,23 +139,12 @@ def _cluster_lines(report: Report, color: bool) -> list[str]:
         return []
     lines = [_style("Near-duplicate clusters", _BOLD, color)]
     for c in report.clusters:
-        members = [str(m) for m in _list(c["members"])]
         lines.append(
-            f"  cluster {c['id']}: {plural(len(members), 'document')}, "
-            f"lowest similarity {_float(c['similarity']):.2f}"
+            f"  cluster {c.id}: {plural(len(c.members), 'document')}, "
+            f"lowest similarity {c.lowest_similarity:.2f}"
         )
-        lines += [f"    {'kept' if m == c['kept'] else 'dup ':4}  {m}" for m in members]
+        lines += [f"    {'kept' if m == c.kept else 'dup ':4}  {m}" for m in c.members]
     return lines
-
-
-def _list(value: object) -> list[object]:
-    assert isinstance(value, list)
-    return value
-
-
-def _float(value: object) -> float:
-    assert isinstance(value, int | float)
-    return float(value)
 
 
 _HEAD = ("code", "count", "files", "rule", "category", "severity")

@@ -3,14 +3,19 @@
 A removal takes the flagged span plus the whitespace that would otherwise be
 left dangling: the line break of a removed line, a doubled blank line, the
 space after a removed sentence. Each removal is attributed to one finding, so
-the cleaned text plus the removals give back the input exactly.
+the cleaned text plus the removals give back the input exactly. ``hygiene
+clean`` writes cleaned copies (``hygiene.batch.writer``); ``hygiene check
+--fix`` rewrites a file in place and ``--diff`` shows what that would do.
 """
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from hygiene.atomic import write_text
+from hygiene.document import FileResult
 from hygiene.findings import Finding
 
 
@@ -79,6 +84,36 @@ def _groups(text: str, findings: Sequence[Finding]) -> list[list[Finding]]:
             groups.append([f])
         reach = max(reach, f.fix.end)
     return groups
+
+
+def fixable_in_place(result: FileResult) -> list[Removal]:
+    """The removals a file's findings make, if its text is a file of its own (a
+    JSONL record or stdin is never rewritten in place)."""
+    doc = result.doc
+    if doc.record is not None or doc.path in ("-", "<stdin>"):
+        return []
+    return plan_removals(doc.text, result.findings)
+
+
+def fix_in_place(result: FileResult, removals: Sequence[Removal]) -> FileResult:
+    """Rewrite the file without its removals, atomically and keeping its mode; the
+    result is what is left to report."""
+    doc = result.doc
+    write_text(doc.path, apply_removals(doc.text, removals), bom=doc.bom)
+    fixed = {id(r.finding) for r in removals}
+    return FileResult(doc, [f for f in result.findings if id(f) not in fixed])
+
+
+def unified_diff(result: FileResult, removals: Sequence[Removal]) -> str:
+    """What fix_in_place would change, as a unified diff."""
+    doc = result.doc
+    lines = difflib.unified_diff(
+        doc.text.splitlines(keepends=True),
+        apply_removals(doc.text, removals).splitlines(keepends=True),
+        fromfile=f"a/{doc.path}",
+        tofile=f"b/{doc.path}",
+    )
+    return "".join(lines)
 
 
 def apply_removals(text: str, removals: Sequence[Removal]) -> str:

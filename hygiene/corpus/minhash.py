@@ -9,17 +9,17 @@ the shingles and applies the permutations with whole-array numpy operations
 instead of one SHA-1 call per shingle, which is where datasketch spends its
 time. Both of datasketch's 32-bit schemes are available; the default is its
 2.x default, ``affine32``, which is also the faster one here. ``band_keys`` is
-the banding shared by the in-memory ``LSHIndex`` here and the persistent index.
+the banding shared by the near-duplicate finder and the persistent index.
 """
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Iterable
 from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
+
+from hygiene.text import normalise
 
 Hashes = npt.NDArray[np.uint64]
 # uint64 as computed; stored as uint32 (values are masked to 32 bits).
@@ -41,36 +41,6 @@ _POLY_SEED = _U64(0x243F6A8885A308D3)
 # legacy's two uint64 buffers prefer smaller blocks (fresh large ones fault in).
 _BLOCK = 1 << 16
 _BLOCK_LEGACY = 1 << 14
-
-# ASCII fast path of `normalise`: every byte that is not a letter or digit
-# becomes a space.
-_ASCII_TABLE = bytes(c if chr(c).isalnum() else 0x20 for c in range(128)) + b" " * 128
-# Non-ASCII characters seen so far -> whether they are separators.
-_SEPARATOR: dict[str, bool] = {}
-
-
-def _is_separator(ch: str) -> bool:
-    sep = _SEPARATOR.get(ch)
-    if sep is None:
-        # Combining marks count as word characters: Indic vowel signs and
-        # viramas are not punctuation, and splitting on them shreds words.
-        sep = not (ch.isalnum() or unicodedata.category(ch).startswith("M"))
-        _SEPARATOR[ch] = sep
-    return sep
-
-
-def normalise(text: str) -> str:
-    """Fold away what reprints change without changing the story.
-
-    NFKC, casefold, every run of characters that are not letters, digits or
-    combining marks becomes one space, and the ends are stripped; so
-    re-wrapping, punctuation, quote styles and case do not affect shingles.
-    """
-    text = unicodedata.normalize("NFKC", text).casefold()
-    if text.isascii():
-        return " ".join(text.encode("ascii").translate(_ASCII_TABLE).decode("ascii").split())
-    table = {ord(ch): " " for ch in set(text) if _is_separator(ch)}
-    return " ".join(text.translate(table).split())
 
 
 def _splitmix64(h: Hashes) -> Hashes:
@@ -201,10 +171,6 @@ class MinHasher:
             block &= _MASK32  # mod p, then datasketch's & max_hash
             np.minimum(sig, block.min(axis=0), out=sig)
 
-    def signature_of(self, text: str, k: int = 5) -> Signature:
-        """Signature of the character k-gram shingles of a raw text."""
-        return self.signature(shingle_hashes(text, k))
-
 
 def jaccard(sig_a: Signature, sig_b: Signature) -> float:
     """Estimated Jaccard similarity: the share of positions where the signatures agree."""
@@ -277,54 +243,3 @@ def band_keys(sig: Signature, bands: int, rows: int) -> list[bytes]:
     raw = np.ascontiguousarray(sig[: bands * rows], dtype="<u4").tobytes()
     width = rows * 4
     return [i.to_bytes(2, "big") + raw[i * width : (i + 1) * width] for i in range(bands)]
-
-
-class LSHIndex:
-    """In-memory LSH over band keys: candidates are documents sharing any band."""
-
-    def __init__(self, bands: int, rows: int) -> None:
-        self.bands = bands
-        self.rows = rows
-        self._buckets: dict[bytes, set[str]] = {}
-        self._keys: dict[str, list[bytes]] = {}
-
-    @classmethod
-    def for_threshold(
-        cls, threshold: float, num_perm: int = 128, fp_weight: float = 0.5, fn_weight: float = 0.5
-    ) -> LSHIndex:
-        """An index banded for a Jaccard threshold (see ``lsh_params``)."""
-        return cls(*lsh_params(threshold, num_perm, fp_weight, fn_weight))
-
-    def __len__(self) -> int:
-        return len(self._keys)
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._keys
-
-    def add(self, key: str, sig: Signature) -> None:
-        """Index a signature under a key; a key already present is an error."""
-        if key in self._keys:
-            raise ValueError(f"key {key!r} is already in the index")
-        keys = band_keys(sig, self.bands, self.rows)
-        self._keys[key] = keys
-        for bk in keys:
-            self._buckets.setdefault(bk, set()).add(key)
-
-    def query(self, sig: Signature) -> set[str]:
-        """Keys of indexed signatures sharing at least one band with ``sig``."""
-        found: set[str] = set()
-        for bk in band_keys(sig, self.bands, self.rows):
-            found |= self._buckets.get(bk, set())
-        return found
-
-    def remove(self, key: str) -> None:
-        """Drop a key; a missing key raises KeyError."""
-        for bk in self._keys.pop(key):
-            bucket = self._buckets[bk]
-            bucket.discard(key)
-            if not bucket:
-                del self._buckets[bk]
-
-    def keys(self) -> Iterable[str]:
-        """The indexed keys."""
-        return self._keys.keys()

@@ -19,25 +19,34 @@ from dataclasses import dataclass, field
 from types import FrameType
 
 from hygiene.assets import SetupError
-from hygiene.corpus import CorpusDecisions, CorpusOptions, CorpusPass, Sketch
+from hygiene.config import DEFAULTS
+from hygiene.corpus.decisions import (
+    CorpusDecisions,
+    CorpusOptions,
+    CorpusPass,
+    Sketch,
+    near_duplicate,
+)
 from hygiene.decide import resolve
-from hygiene.document import Document
-from hygiene.pipeline import FileResult, Pipeline
-from hygiene.read import ReadError, ReadOptions
-
-DEFAULT_TIME_LIMIT = 60.0  # seconds per document; a news article takes milliseconds
+from hygiene.document import Document, FileResult, ReadError
+from hygiene.pipeline import Pipeline
+from hygiene.read import ReadOptions
+from hygiene.segment import segment
+from hygiene.suppress import Suppression
 
 
 @dataclass(frozen=True)
 class JobSpec:
-    """Everything a worker needs, picklable: how to read, which rules, which model."""
+    """Everything a worker needs, picklable: how to read, which rules, which model,
+    what is not reported. It names the job too: a resumed job must have the same."""
 
     read: ReadOptions = field(default_factory=ReadOptions)
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
-    embedder: str = "onnx"
+    embedder: str = DEFAULTS["embedder"]
     corpus: CorpusOptions = field(default_factory=CorpusOptions)
-    time_limit: float = DEFAULT_TIME_LIMIT  # 0: none
+    suppress: Suppression = field(default_factory=Suppression)
+    time_limit: float = DEFAULTS["time-limit"]  # seconds per document; 0: none
     # A clean job drops near-duplicates whole: they need their HY311 finding only.
     skip_duplicates: bool = False
     threads: int | None = None  # per worker for the embedding model; None: its default
@@ -128,17 +137,19 @@ class Worker:
         return self._corpus.sketch(item), fingerprint(item)
 
     def analyse(self, item: Document | ReadError) -> Analysed:
-        """Second pass: the pipeline's findings plus the corpus decisions."""
+        """Second pass: the document segmented once, the pipeline's findings plus the
+        corpus decisions, less what the job does not report."""
         if isinstance(item, ReadError):
             return Analysed(item)
-        if self.spec.skip_duplicates and self.decisions and item.id in self.decisions.duplicates:
-            dup = [f for f in self.decisions.findings(item) if f.code == "HY311"]
-            return Analysed(FileResult(item, dup), partial=True)
+        dropped = self._dropped_whole(item)
+        if dropped is not None:
+            return Analysed(dropped, partial=True)
         try:
             with time_limit(self.spec.time_limit):
-                result = self.pipeline.analyze(item)
+                seg = segment(item)
+                result = self.pipeline.analyze(seg)
                 if self.decisions is not None:
-                    added = self.decisions.findings(item)
+                    added = self.decisions.findings(seg)
                     if added:
                         result = FileResult(item, resolve([*result.findings, *added]))
         except SetupError:
@@ -148,4 +159,13 @@ class Worker:
             return Analysed(FileResult(item, []), f"time limit of {limit} s exceeded")
         except Exception as exc:  # one bad document must not end a corpus job
             return Analysed(FileResult(item, []), f"internal error: {type(exc).__name__}: {exc}")
-        return Analysed(result)
+        return Analysed(self.spec.suppress.apply(result))
+
+    def _dropped_whole(self, doc: Document) -> FileResult | None:
+        """A near-duplicate a clean job leaves out: its HY311 is all it needs, unless
+        the job does not report that HY311 (then it stays, and is analysed)."""
+        dup = self.decisions.duplicates.get(doc.id) if self.decisions else None
+        if not self.spec.skip_duplicates or dup is None:
+            return None
+        result = self.spec.suppress.apply(FileResult(doc, [near_duplicate(doc, dup)]))
+        return result if result.findings else None

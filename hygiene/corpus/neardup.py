@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from hygiene.minhash import (
+from hygiene.config import DEFAULTS, KEEP_POLICIES
+from hygiene.corpus.minhash import (
     MinHasher,
     band_keys,
     containment,
@@ -32,7 +33,6 @@ from hygiene.minhash import (
 if TYPE_CHECKING:
     import numpy.typing as npt
 
-KEEP_POLICIES = ("first-path", "longest", "earliest")
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
 
 
@@ -54,13 +54,15 @@ def number_overlap(a: frozenset[str], b: frozenset[str]) -> float:
 class NearDupOptions:
     k: int = 5  # character k-grams
     num_perm: int = 128
-    threshold: float = 0.25  # Jaccard at which LSH bands are tuned and pairs accepted
-    min_containment: float = 0.6  # an abridged copy: the shorter text inside the longer
+    # Jaccard at which LSH bands are tuned and pairs accepted
+    threshold: float = DEFAULTS["near-duplicate-threshold"]
+    # An abridged copy: the shorter text inside the longer.
+    min_containment: float = DEFAULTS["near-duplicate-containment"]
     min_shingles: int = 30  # shorter texts carry too little to compare
     cohesion: float = 0.7  # inside a cluster, pairs need this share of the thresholds
     containment_floor: float = 0.15  # containment alone is noisy below this Jaccard
     min_number_overlap: float = 0.3  # template stories: same words, other figures
-    keep: str = "first-path"
+    keep: str = DEFAULTS["keep"]
 
     def __post_init__(self) -> None:
         if self.keep not in KEEP_POLICIES:
@@ -86,13 +88,18 @@ class Cluster:
     similarity: dict[str, float] = field(default_factory=dict)  # member -> Jaccard to kept
     containment: dict[str, float] = field(default_factory=dict)
 
-    def to_json(self, paths: dict[str, str]) -> dict[str, object]:
+    @property
+    def lowest_similarity(self) -> float:
+        """The least Jaccard similarity of a member to the kept copy, to 4 places."""
         others = [s for k, s in self.similarity.items() if k != self.kept]
+        return round(min(others), 4) if others else 1.0
+
+    def to_json(self) -> dict[str, object]:
         return {
             "id": self.id,
-            "members": [paths[m] for m in self.members],
-            "kept": paths[self.kept],
-            "similarity": round(min(others), 4) if others else 1.0,
+            "members": list(self.members),
+            "kept": self.kept,
+            "similarity": self.lowest_similarity,
         }
 
 
@@ -139,12 +146,14 @@ class NearDuplicateFinder:
 
     def same_story(self, a: Entry, b: Entry, j: float, c: float, scale: float = 1.0) -> bool:
         """The verification of a candidate pair (thresholds scaled by ``scale``)."""
-        return self._close(j, c, scale) and self._same_figures(a, b, scale)
+        return bool(self._close(j, c, scale)) and self._same_figures(a, b, scale)
 
-    def _close(self, j: float, c: float, scale: float = 1.0) -> bool:
+    def _close(self, j: Any, c: Any, scale: float = 1.0) -> Any:
+        """Jaccard, or containment above a Jaccard floor: for one pair (floats) or
+        many (arrays), by the same expression."""
         opts = self.options
-        return j >= opts.threshold * scale or (
-            c >= opts.min_containment * scale and j >= opts.containment_floor * scale
+        return (j >= opts.threshold * scale) | (
+            (c >= opts.min_containment * scale) & (j >= opts.containment_floor * scale)
         )
 
     def _same_figures(self, a: Entry, b: Entry, scale: float = 1.0) -> bool:
@@ -244,8 +253,7 @@ class NearDuplicateFinder:
     ) -> npt.NDArray[np.bool_]:
         """Which candidate pairs pass: close enough, then the same figures."""
         j, c = self._estimates(sig, size, a, b)
-        opts = self.options
-        keep = (j >= opts.threshold) | ((c >= opts.min_containment) & (j >= opts.containment_floor))
+        keep: npt.NDArray[np.bool_] = self._close(j, c)
         for i in np.flatnonzero(keep).tolist():
             ea, eb = self.entries[keys[int(a[i])]], self.entries[keys[int(b[i])]]
             keep[i] = self._same_figures(ea, eb)

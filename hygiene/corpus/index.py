@@ -16,31 +16,27 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from hygiene.corpus import near_duplicate, paragraph_fingerprints, repeated_paragraph, story_text
-from hygiene.minhash import MinHasher, band_keys, containment, jaccard, lsh_params, shingle_hashes
-from hygiene.neardup import NearDupOptions
-from hygiene.pipeline import FileResult
-
-if TYPE_CHECKING:
-    import numpy as np
-    import numpy.typing as npt
+from hygiene.corpus.minhash import band_keys, lsh_params
+from hygiene.corpus.neardup import Entry, NearDuplicateFinder, NearDupOptions
+from hygiene.corpus.paragraphs import paragraph_fingerprints, short
+from hygiene.segment import segment
 
 INDEX_DIR = ".hygiene"
 INDEX_FILE = "index.sqlite"
-FORMAT = "hygiene-index/1"
+FORMAT = "hygiene-index/2"  # /2: figures per document, 64-bit paragraph digests
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS docs (
     id INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL, mtime REAL, bytes INTEGER,
-    digest TEXT NOT NULL, length INTEGER, shingles INTEGER, date TEXT, signature BLOB
+    digest TEXT NOT NULL, length INTEGER, shingles INTEGER, date TEXT, signature BLOB,
+    figures TEXT
 );
 CREATE TABLE IF NOT EXISTS bands (key BLOB NOT NULL, doc INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS bands_key ON bands (key);
 CREATE INDEX IF NOT EXISTS bands_doc ON bands (doc);
-CREATE TABLE IF NOT EXISTS paragraphs (hash BLOB NOT NULL, doc INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS paragraphs (hash INTEGER NOT NULL, doc INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS paragraphs_hash ON paragraphs (hash);
 CREATE INDEX IF NOT EXISTS paragraphs_doc ON paragraphs (doc);
 """
@@ -64,13 +60,6 @@ class IndexParams:
     def from_options(cls, opts: NearDupOptions) -> IndexParams:
         bands, rows = lsh_params(opts.threshold, opts.num_perm)
         return cls(opts.k, opts.num_perm, opts.threshold, bands, rows)
-
-
-@dataclass(frozen=True)
-class Match:
-    path: str
-    jaccard: float
-    containment: float
 
 
 def find_index(start: Path) -> Path | None:
@@ -104,13 +93,18 @@ class ArchiveIndex:
             self.params = wanted
         else:
             self.params = IndexParams(**json.loads(stored[0]))
+            if self.params.format != wanted.format:
+                self.db.close()
+                raise IndexMismatch(
+                    f"{path} is a {self.params.format} index, written by another version of "
+                    f"hygiene ({wanted.format} here); rebuild it with 'hygiene index build --force'"
+                )
             if self.params != wanted:
                 self.db.close()
                 raise IndexMismatch(
                     f"{path} was built with {_describe(self.params)}, not {_describe(wanted)}; "
                     "rebuild it with 'hygiene index build --force' or ask for its parameters"
                 )
-        self.hasher = MinHasher(self.params.num_perm, self.params.seed)
 
     def close(self) -> None:
         self.db.close()
@@ -120,37 +114,35 @@ class ArchiveIndex:
         rows = self.db.execute("SELECT path, mtime, bytes, digest FROM docs")
         return {p: (m, b, d) for p, m, b, d in rows}
 
-    def upsert(self, key: str, result: FileResult, mtime: float, size: int) -> None:
-        import numpy as np
-
-        text = story_text(result)
-        digest = hashlib.sha256(result.doc.text.encode()).hexdigest()
-        hashes = shingle_hashes(text, self.params.k)
-        sig = self.hasher.signature(hashes)
+    def upsert(
+        self, key: str, entry: Entry, paragraphs: Iterable[int], stat: tuple[float, int, str]
+    ) -> None:
+        """Index a document's sketch under ``key``; ``stat`` is (mtime, bytes, sha256)."""
+        mtime, size, digest = stat
         self.remove(key)
         cur = self.db.execute(
-            "INSERT INTO docs (path, mtime, bytes, digest, length, shingles, date, signature) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO docs (path, mtime, bytes, digest, length, shingles, date, signature, "
+            "figures) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 key,
                 mtime,
                 size,
                 digest,
-                len(text),
-                len(hashes),
-                result.doc.date,
-                sig.astype(np.uint32).tobytes(),
-            ),  # hash values fit 32 bits
+                entry.length,
+                entry.size,
+                entry.date,
+                entry.signature.astype("<u4").tobytes(),
+                json.dumps(sorted(entry.numbers)),
+            ),
         )
         doc = cur.lastrowid
-        if len(hashes) >= self.options.min_shingles:
+        if entry.size >= self.options.min_shingles:
             self.db.executemany(
                 "INSERT INTO bands VALUES (?, ?)",
-                [(k, doc) for k in band_keys(sig, self.params.bands, self.params.rows)],
+                [(k, doc) for k in band_keys(entry.signature, self.params.bands, self.params.rows)],
             )
         self.db.executemany(
-            "INSERT INTO paragraphs VALUES (?, ?)",
-            [(h, doc) for h in {h for h, _ in paragraph_fingerprints(result.doc)}],
+            "INSERT INTO paragraphs VALUES (?, ?)", [(_signed(h), doc) for h in set(paragraphs)]
         )
 
     def remove(self, key: str) -> None:
@@ -168,45 +160,54 @@ class ArchiveIndex:
         return int(self.db.execute("SELECT COUNT(*) FROM docs").fetchone()[0])
 
     # --- queries ------------------------------------------------------------
-    def near_duplicates(self, result: FileResult, exclude: str | None = None) -> list[Match]:
-        """Indexed documents that are near-duplicates of this one, best first."""
+    def near_duplicates(
+        self, entry: Entry, finder: NearDuplicateFinder, exclude: str | None = None
+    ) -> list[tuple[str, float, float]]:
+        """Indexed documents that are near-duplicates of a sketch, best first, as
+        (path, Jaccard, containment): the finder's own pair check decides."""
         import numpy as np
 
-        hashes = shingle_hashes(story_text(result), self.params.k)
-        if len(hashes) < self.options.min_shingles:
+        if not finder.comparable(entry):
             return []
-        sig = self.hasher.signature(hashes)
-        keys = band_keys(sig, self.params.bands, self.params.rows)
+        keys = finder.band_keys(entry)
         marks = ",".join("?" * len(keys))
         rows = self.db.execute(
-            f"SELECT DISTINCT d.path, d.shingles, d.signature FROM bands b "
-            f"JOIN docs d ON d.id = b.doc WHERE b.key IN ({marks})",
+            f"SELECT DISTINCT d.path, d.length, d.date, d.shingles, d.signature, d.figures "
+            f"FROM bands b JOIN docs d ON d.id = b.doc WHERE b.key IN ({marks})",
             keys,
         ).fetchall()
         out = []
-        for path, shingles, blob in rows:
+        for path, length, date, shingles, blob, figures in rows:
             if path == exclude:
                 continue
-            other: npt.NDArray[np.uint64] = np.frombuffer(blob, dtype=np.uint32).astype(np.uint64)
-            j = jaccard(sig, other)
-            c = containment(j, len(hashes), shingles)
-            if j >= self.options.threshold or c >= self.options.min_containment:
-                out.append(Match(path, j, c))
-        return sorted(out, key=lambda m: (-max(m.jaccard, m.containment), m.path))
+            signature = np.frombuffer(blob, dtype="<u4").astype(np.uint32)
+            archived = Entry(
+                path, path, length, date, shingles, signature, frozenset(json.loads(figures))
+            )
+            j, c = finder.similar(entry, archived)
+            if finder.same_story(entry, archived, j, c):
+                out.append((path, j, c))
+        return sorted(out, key=lambda m: (-max(m[1], m[2]), m[0]))
 
     def paragraph_counts(
-        self, hashes: Iterable[bytes], exclude: Sequence[str] = ()
-    ) -> dict[bytes, int]:
+        self, digests: Iterable[int], exclude: Sequence[str] = ()
+    ) -> dict[int, int]:
         """How many indexed documents (other than ``exclude``) hold each paragraph."""
-        out: dict[bytes, int] = {}
-        for h in hashes:
+        out: dict[int, int] = {}
+        others = ",".join("?" * len(exclude))
+        for digest in digests:
             row = self.db.execute(
                 "SELECT COUNT(DISTINCT p.doc) FROM paragraphs p JOIN docs d ON d.id = p.doc "
-                f"WHERE p.hash = ? AND d.path NOT IN ({','.join('?' * len(exclude))})",
-                (h, *exclude),
+                f"WHERE p.hash = ? AND d.path NOT IN ({others})",
+                (_signed(digest), *exclude),
             ).fetchone()
-            out[h] = int(row[0])
+            out[digest] = int(row[0])
         return out
+
+
+def _signed(digest: int) -> int:
+    """A 64-bit digest as SQLite's signed INTEGER."""
+    return digest - (1 << 64) if digest >= 1 << 63 else digest
 
 
 def _describe(p: IndexParams) -> str:
@@ -240,12 +241,14 @@ def sync(
     root: Path, options: NearDupOptions | None = None, rebuild: bool = False
 ) -> tuple[IndexStats, list[str]]:
     """Bring the archive's index in step with its files; returns stats and error lines."""
-    from hygiene.read import ReadError, iter_documents
+    from hygiene.document import ReadError
+    from hygiene.read import iter_documents
 
     target = index_path(root)
     if rebuild and target.exists():
         target.unlink()
     index = ArchiveIndex(target, options, create=True)
+    finder = NearDuplicateFinder(index.options)  # a run's own sketches, the same way
     stats, errors = IndexStats(), []
     known = index.known()
     seen: set[str] = set()
@@ -256,13 +259,15 @@ def sync(
             continue
         key = relative_key(root, item.id)
         seen.add(key)
-        stat = Path(item.path).stat()
         digest = hashlib.sha256(item.text.encode()).hexdigest()
         old = known.get(key)
         if old is not None and old[2] == digest:
             stats.unchanged += 1
             continue
-        index.upsert(key, FileResult(item, []), stat.st_mtime, stat.st_size)
+        info = Path(item.path).stat()
+        entry = finder.entry(key, item.path, item.text, item.date)
+        paragraphs = [short(d) for d, _ in paragraph_fingerprints(segment(item))]
+        index.upsert(key, entry, paragraphs, (info.st_mtime, info.st_size, digest))
         if old is None:
             stats.added += 1
         else:
@@ -273,36 +278,3 @@ def sync(
     index.commit()
     index.close()
     return stats, errors
-
-
-def compare_with_index(
-    results: Sequence[FileResult], index: ArchiveIndex, root: Path, min_documents: int = 5
-) -> list[FileResult]:
-    """Results with HY311 (near-duplicate of an archived article) and HY109 (paragraph
-    repeated across the archive) added from the index."""
-    from dataclasses import replace
-
-    from hygiene.decide import resolve
-
-    # Documents of this run were compared with each other by the corpus stage, under
-    # the keep policy; an index over the same files must not flag the kept one again.
-    run_keys = {relative_key(root, r.doc.id) for r in results}
-    out = []
-    for r in results:
-        key = relative_key(root, r.doc.id)
-        matches = index.near_duplicates(r, exclude=key)
-        outside = [m for m in matches if m.path not in run_keys]
-        added = []
-        if outside:
-            best = outside[0]
-            why = f"found in the archive index, {len(outside)} match(es)"
-            added.append(near_duplicate(r.doc, best.path, best.jaccard, best.containment, why))
-        prints = paragraph_fingerprints(r.doc)
-        counts = index.paragraph_counts(
-            {h for h, _ in prints}, exclude=[key, *(m.path for m in matches)]
-        )
-        for digest, paragraph in prints:
-            if counts.get(digest, 0) >= min_documents:
-                added.append(repeated_paragraph(paragraph, counts[digest], "the archive"))
-        out.append(replace(r, findings=resolve([*r.findings, *added])) if added else r)
-    return out

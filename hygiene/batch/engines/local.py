@@ -1,61 +1,21 @@
-"""Engines: where the per-document work of a job runs.
-
-An engine runs the two passes of a job over the inputs and hands back results
-in input order, so output never depends on the engine or on ``--jobs``:
-
-- ``sketches``: the first pass, a (sketch or read error, fingerprint) per item;
-- ``candidates``: near-duplicate candidate pairs, when the engine grouped the
-  LSH band keys itself (None: the job's in-memory LSH index finds them);
-- ``analysed``: the second pass, one ``Analysed`` per item not skipped; every
-  item is first shown to ``visit``, which may skip it.
-
-``LocalEngine`` uses worker processes on this machine; ``RayEngine``
-(hygiene.ray_engine) runs the same ``Worker`` on Ray Data.
-"""
+"""The local engine: worker processes on this machine, each loading the model once."""
 
 from __future__ import annotations
 
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
-from typing import Any, Protocol
+from typing import Any
 
-from hygiene.corpus import CorpusDecisions, Sketch
-from hygiene.document import Document
-from hygiene.read import ReadError, iter_documents
-from hygiene.work import Analysed, JobSpec, Worker
-
-Item = Document | ReadError
-SketchResult = tuple[Sketch | ReadError, int]
-# Called with every item of the second pass, in order, before it is analysed;
-# True skips it (a resumed job's finished shard). The job checks inputs here.
-Visit = Callable[[int, Item], bool]
+from hygiene.batch.engines import Item, SketchResult, Visit, resolve_jobs
+from hygiene.batch.worker import Analysed, JobSpec, Worker
+from hygiene.corpus.decisions import CorpusDecisions
+from hygiene.read import iter_documents
 
 CHUNK = 16  # documents per task: amortises the inter-process hop
 AHEAD = 4  # tasks in flight per worker: keeps workers busy, memory bounded
-
-
-class Engine(Protocol):
-    def sketches(self, paths: Sequence[str], spec: JobSpec) -> Iterator[SketchResult]: ...
-
-    def candidates(self) -> set[tuple[str, str]] | None: ...
-
-    def analysed(
-        self,
-        paths: Sequence[str],
-        spec: JobSpec,
-        decisions: CorpusDecisions,
-        visit: Visit | None = None,
-    ) -> Iterator[tuple[int, Analysed]]: ...
-
-    def close(self) -> None: ...
-
-
-def resolve_jobs(jobs: int) -> int:
-    """``--jobs 0`` means one per core."""
-    return jobs if jobs > 0 else max(1, os.cpu_count() or 1)
 
 
 class LocalEngine:

@@ -15,14 +15,13 @@ first pass when its result is saved. The folder is removed when the job ends.
 from __future__ import annotations
 
 import json
-import os
 import pickle
-import re
 import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from hygiene.atomic import sweep_temp_files, write_bytes
 
 STATE_DIR = ".hygiene-job"
 SHARD = 256  # documents per part file
@@ -30,35 +29,6 @@ SHARD = 256  # documents per part file
 
 class JobMismatch(Exception):
     """The output folder holds an unfinished job with other inputs or settings."""
-
-
-def write_atomically(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())  # the rename below must never expose a short file
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-# What write_atomically and the writer's temporary files are named: ".NAME.XXXXXXXX.tmp".
-_TEMP = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
-
-
-def sweep_temp_files(out: Path) -> int:
-    """Remove the temporary files a killed job left in its output folder."""
-    removed = 0
-    for folder, _, names in os.walk(out):
-        for name in names:
-            if _TEMP.match(name):
-                Path(folder, name).unlink(missing_ok=True)
-                removed += 1
-    return removed
 
 
 class JobState:
@@ -87,7 +57,7 @@ class JobState:
         if self.dir.exists():
             sweep_temp_files(self.dir.parent)
         self.clear()
-        write_atomically(job, json.dumps({"key": key}).encode())
+        write_bytes(job, json.dumps({"key": key}).encode(), sync=True)
         self.started = True
         return False
 
@@ -95,7 +65,7 @@ class JobState:
         return ordinal // self.shard_size
 
     def save(self, name: str, value: object) -> None:
-        write_atomically(self.dir / f"{name}.pickle", pickle.dumps(value, protocol=5))
+        write_bytes(self.dir / f"{name}.pickle", pickle.dumps(value, protocol=5), sync=True)
 
     def load(self, name: str) -> Any:
         """A saved value, or None. Only this job's own files are ever unpickled."""
@@ -113,7 +83,7 @@ class JobState:
 
     def write_part(self, shard: int, entries: list[dict[str, object]]) -> None:
         data = "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in entries)
-        write_atomically(self.dir / "parts" / f"{shard:08d}.jsonl", data.encode("utf-8"))
+        write_bytes(self.dir / "parts" / f"{shard:08d}.jsonl", data.encode("utf-8"), sync=True)
 
     def read_parts(self) -> Iterator[dict[str, Any]]:
         """Every part entry, in input order."""

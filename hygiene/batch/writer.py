@@ -2,58 +2,25 @@
 
 from __future__ import annotations
 
-import gzip
-import io
 import json
-import os
-import stat
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import IO, cast
 
-from hygiene.clean import Removal, apply_removals, plan_removals
-from hygiene.document import Document
+from hygiene.atomic import AtomicFile, write_text
+from hygiene.batch.state import JobState
+from hygiene.batch.worker import Analysed
+from hygiene.document import Document, FileResult, ReadError
 from hygiene.findings import Finding
-from hygiene.pipeline import FileResult
-from hygiene.read import MANIFEST_NAME, STDIN, ReadError
-from hygiene.state import JobState
-from hygiene.work import Analysed
+from hygiene.fix import Removal, apply_removals, plan_removals
+from hygiene.read import MANIFEST_NAME, STDIN
 
 MANIFEST = MANIFEST_NAME
 
 
 class OutputConflict(Exception):
     """The output folder would overlap the inputs."""
-
-
-def _file_mode(target: Path) -> int:
-    """The target's own mode when it exists, else what the umask gives a new file
-    (mkstemp's temp files are 0600, which a cleaned copy should not inherit)."""
-    try:
-        return stat.S_IMODE(target.stat().st_mode)
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-def atomic_write(path: str | Path, text: str, *, bom: bool = False) -> None:
-    """Write text exactly (no newline translation) via a temp file and a rename."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    mode = _file_mode(target)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(("\ufeff" if bom else "") + text)
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 @dataclass
@@ -66,35 +33,6 @@ class CleanStats:
     copied: int = 0  # documents that could not be analysed (time limit), copied unchanged
 
 
-class _AtomicFile:
-    """A file that appears under its name only when committed; gzip when the name
-    ends in .gz (mtime 0 and no name in the header, so the bytes are reproducible)."""
-
-    def __init__(self, target: Path) -> None:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        self.target = target
-        fd, self.tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        raw = os.fdopen(fd, "wb")
-        stream: IO[bytes] = raw
-        if target.name.endswith(".gz"):
-            stream = cast(IO[bytes], gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0))
-        self._raw = raw
-        self.fh: IO[str] = io.TextIOWrapper(stream, encoding="utf-8", newline="")
-
-    def commit(self) -> None:
-        self._close()
-        os.chmod(self.tmp, _file_mode(self.target))
-        os.replace(self.tmp, self.target)
-
-    def discard(self) -> None:
-        self._close()
-        Path(self.tmp).unlink(missing_ok=True)
-
-    def _close(self) -> None:
-        self.fh.close()  # closes the gzip layer too, which writes its trailer
-        self._raw.close()
-
-
 class CleanWriter:
     """Receives analysed documents in input order and writes the cleaned corpus.
 
@@ -102,7 +40,7 @@ class CleanWriter:
     manifest entries go to the job's part files, one per shard of documents, each
     committed whole; ``__exit__`` assembles them into the JSONL outputs and the
     manifest. A job killed at any moment leaves only whole files, and a restart
-    redoes at most the shard it was in (see hygiene.state).
+    redoes at most the shard it was in (see hygiene.batch.state).
     """
 
     def __init__(
@@ -189,7 +127,7 @@ class CleanWriter:
     def _write(self, result: FileResult, cleaned: str) -> dict[str, object]:
         doc = result.doc
         if doc.record is None:
-            atomic_write(self.out / doc.relpath, cleaned, bom=doc.bom)
+            write_text(self.out / doc.relpath, cleaned, bom=doc.bom)
             return {"kind": "file", "path": doc.path, "out": doc.relpath}
         record = dict(doc.record)
         record[self.text_field] = cleaned
@@ -206,8 +144,8 @@ class CleanWriter:
     def _assemble(self) -> CleanStats:
         """The JSONL outputs and the manifest, from every part, in input order."""
         stats = CleanStats()
-        manifest = _AtomicFile(self.manifest_path)
-        current: tuple[str, _AtomicFile] | None = None
+        manifest = AtomicFile(self.manifest_path)
+        current: tuple[str, AtomicFile] | None = None
         try:
             for entry in self.state.read_parts():
                 kind = entry["kind"]
@@ -216,7 +154,7 @@ class CleanWriter:
                     if current is None or current[0] != out:
                         if current is not None:
                             current[1].commit()
-                        current = (out, _AtomicFile(self.out / out))
+                        current = (out, AtomicFile(self.out / out))
                     current[1].fh.write(str(entry["record"]) + "\n")
                 stats.files += kind in ("file", "record")
                 stats.dropped += kind == "dropped"

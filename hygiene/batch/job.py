@@ -12,7 +12,7 @@ in memory, so a job reads its inputs twice:
    writer, the report) in input order.
 
 ``run_clean`` adds what batch cleaning needs: the job state in the output
-folder, so that a killed job resumes where it stopped (see hygiene.state).
+folder, so that a killed job resumes where it stopped (see hygiene.batch.state).
 """
 
 from __future__ import annotations
@@ -25,17 +25,15 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from hygiene import __version__
-from hygiene.corpus import CorpusDecisions, CorpusPass
-from hygiene.document import Document
-from hygiene.engine import Engine
-from hygiene.pipeline import FileResult
-from hygiene.progress import Progress
-from hygiene.read import ReadError
-from hygiene.state import JobState
-from hygiene.work import Analysed, JobSpec, Worker, fingerprint
-from hygiene.writer import CleanStats, CleanWriter
-
-Postprocess = Callable[[FileResult], FileResult]
+from hygiene.batch.engines import Engine
+from hygiene.batch.progress import Progress
+from hygiene.batch.spool import Spool
+from hygiene.batch.state import JobState
+from hygiene.batch.worker import Analysed, JobSpec, fingerprint
+from hygiene.batch.writer import CleanStats, CleanWriter
+from hygiene.corpus.decisions import CorpusDecisions, CorpusPass
+from hygiene.document import Document, ReadError
+from hygiene.report import Report
 
 
 class InputsChanged(Exception):
@@ -109,11 +107,6 @@ def _name(item: Document | ReadError) -> str:
     return item.path if isinstance(item, ReadError) else item.id
 
 
-def _dropped(analysed: Analysed) -> bool:
-    item = analysed.item
-    return isinstance(item, FileResult) and any(f.code == "HY311" for f in item.findings)
-
-
 def job_key(paths: Sequence[str], spec: JobSpec, **extra: object) -> str:
     """Names a job by what decides its output: inputs, settings, version."""
     settings = asdict(spec)
@@ -145,14 +138,12 @@ def run_clean(
     annotate: bool = False,
     restart: bool = False,
     progress: bool | None = None,
-    postprocess: Postprocess | None = None,
     on_error: Callable[[ReadError], None] | None = None,
-    key_extra: dict[str, object] | None = None,
 ) -> CleanOutcome:
     """Clean a corpus into ``out_dir``, resuming an interrupted run of the same job."""
     state = JobState(Path(out_dir).resolve())
     writer = CleanWriter(out_dir, paths, text_field, annotate=annotate, state=state)
-    key = job_key(paths, spec, text_field=text_field, annotate=annotate, **(key_extra or {}))
+    key = job_key(paths, spec, text_field=text_field, annotate=annotate)
     resumed = state.begin(key, restart=restart)
     first: FirstPass | None = state.load("first-pass") if resumed else None
     if first is None:
@@ -161,7 +152,6 @@ def run_clean(
     done = state.done_shards()
     already = sum(min(state.shard_size, len(first) - s * state.shard_size) for s in done)
     spec = replace(spec, skip_duplicates=True)
-    fallback: Worker | None = None
     with writer:
         for ordinal, analysed in second_pass(
             engine,
@@ -172,18 +162,48 @@ def run_clean(
             already=already,
             progress=progress,
         ):
-            item = analysed.item
-            if postprocess is not None and isinstance(item, FileResult):
-                analysed = replace(analysed, item=postprocess(item))
-            if analysed.partial and not _dropped(analysed):
-                # Its HY311 was suppressed (per-file-ignores, a directive): it stays in
-                # the corpus after all, so it is analysed here like any other.
-                fallback = fallback or Worker(replace(spec, skip_duplicates=False), first.decisions)
-                analysed = fallback.analyse(item.doc if isinstance(item, FileResult) else item)
-                if postprocess is not None and isinstance(analysed.item, FileResult):
-                    analysed = replace(analysed, item=postprocess(analysed.item))
             error = writer.add(analysed, ordinal)
             if error is not None and on_error is not None:
                 on_error(error)
     stats = writer.stats
     return CleanOutcome(stats, resumed, stats.skipped + stats.copied)
+
+
+def run_report(
+    engine: Engine, paths: Sequence[str], spec: JobSpec, *, progress: bool | None = None
+) -> Report:
+    """Both passes over the inputs; the per-file results go to a spool on disk, so
+    memory stays flat whatever the corpus size."""
+    report = Report(files=Spool(), thresholds=thresholds(spec))
+    first = first_pass(engine, paths, spec, progress=progress)
+    for _, analysed in second_pass(engine, paths, spec, first, progress=progress):
+        item = analysed.item
+        if isinstance(item, ReadError):
+            report.errors.append(item)
+            continue
+        report.files.append(item)
+        if analysed.problem:
+            report.errors.append(ReadError(item.doc.id, analysed.problem))
+    report.clusters = first.decisions.clusters
+    return report
+
+
+def thresholds(spec: JobSpec) -> dict[str, object]:
+    """The settings that decide what is flagged, and the calibrated model thresholds."""
+    neardup = spec.corpus.neardup
+    out: dict[str, object] = {
+        "near-duplicate-threshold": neardup.threshold,
+        "near-duplicate-containment": neardup.min_containment,
+        "repeated-min-documents": spec.corpus.min_documents,
+        "keep": neardup.keep,
+        "embedder": spec.embedder,
+        "select": list(spec.include),
+        "ignore": list(spec.exclude),
+    }
+    if spec.embedder != "none":
+        from dataclasses import asdict
+
+        from hygiene.detectors.topic import Calibration
+
+        out.update({f"topic.{k}": v for k, v in asdict(Calibration.load()).items()})
+    return out

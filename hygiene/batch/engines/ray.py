@@ -23,20 +23,17 @@ from collections.abc import Iterator, Sequence
 from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
-from hygiene.corpus import CorpusDecisions, CorpusPass
-from hygiene.engine import Visit
-from hygiene.read import ReadError, ReadOptions, Source, iter_sources, read_source
-from hygiene.work import Analysed, JobSpec, Worker
+from hygiene.batch.engines import EngineUnavailable, Visit
+from hygiene.batch.worker import Analysed, JobSpec, Worker
+from hygiene.corpus.decisions import CorpusDecisions, CorpusPass
+from hygiene.document import ReadError
+from hygiene.read import ReadOptions, Source, iter_sources, read_source
 
 if TYPE_CHECKING:
     import ray.data
 
 SketchResult = tuple[Any, int]
 BATCH = 16  # documents per batch handed to an actor
-
-
-class EngineUnavailable(Exception):
-    """Ray is not installed or cannot start."""
 
 
 class RayEngine:

