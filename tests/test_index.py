@@ -267,3 +267,76 @@ def test_check_with_a_mismatching_index_warns_and_goes_on(
         "check", *NO_EMBED, "--index", str(index_path(archive)), str(outside / "c.txt")
     )
     assert code == 1 and out and "warning: archive index not used" in err
+
+
+# --- one pair check, one set of settings --------------------------------------------------------
+
+
+def test_the_index_accepts_exactly_the_pairs_a_run_accepts(built: Path) -> None:
+    """One pair check: a new text against the archive is a near-duplicate of the
+    stories the finder itself would pair it with, figures included (here the wire
+    story with its figures changed, like a weekly statistics story)."""
+    original = (built / A1).read_text("utf-8")
+    digits = iter("7391846205" * 200)
+    template = "".join(next(digits) if ch.isdigit() else ch for ch in original)
+    finder = NearDuplicateFinder()
+    for text in (original, template, reprint()):
+        new = finder.entry("new", "new.txt", text)
+        expected = set()
+        for story in STORIES:
+            archived = finder.entry(story, story, (built / story).read_text("utf-8"))
+            j, c = finder.similar(new, archived)
+            if finder.same_story(new, archived, j, c):
+                expected.add(story)
+        index = opened(built)
+        found = {path for path, _, _ in index.near_duplicates(new, finder)}
+        index.close()
+        assert found == expected
+    assert A1 not in found_for(built, finder, template)  # other figures: not the wire story
+
+
+def found_for(built: Path, finder: NearDuplicateFinder, text: str) -> set[str]:
+    index = opened(built)
+    try:
+        return {p for p, _, _ in index.near_duplicates(finder.entry("t", "t", text), finder)}
+    finally:
+        index.close()
+
+
+def test_repeated_min_documents_reaches_the_archive(
+    built: Path, outside: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    new = outside / "cinema.txt"
+    new.write_text(UNRELATED, "utf-8")
+    (outside / "hygiene.toml").write_text("repeated-min-documents = 7\n", "utf-8")
+    monkeypatch.chdir(outside)
+    _, out, _ = cli("check", *NO_EMBED, "--index", str(index_path(built)), str(new))
+    assert " HY109 " not in out  # six archived documents hold the line: under seven
+    (outside / "hygiene.toml").write_text("repeated-min-documents = 6\n", "utf-8")
+    _, out, _ = cli("check", *NO_EMBED, "--index", str(index_path(built)), str(new))
+    assert " HY109 paragraph found in 6 unrelated documents of the archive" in out
+
+
+def test_index_commands_take_the_config_files_settings(
+    archive: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (archive / "hygiene.toml").write_text("near-duplicate-threshold = 0.3\n", "utf-8")
+    monkeypatch.chdir(archive)
+    assert cli("index", "build", ".")[0] == 0
+    index = opened(archive, NearDupOptions(threshold=0.3))  # built for the config's threshold
+    index.close()
+    with pytest.raises(IndexMismatch):
+        opened(archive)
+
+
+def test_an_index_of_another_format_is_refused_with_what_to_do(built: Path) -> None:
+    import sqlite3
+
+    db = sqlite3.connect(index_path(built))
+    (params,) = db.execute("SELECT value FROM meta WHERE key = 'params'").fetchone()
+    stored = json.loads(params) | {"format": "hygiene-index/1"}
+    db.execute("UPDATE meta SET value = ? WHERE key = 'params'", (json.dumps(stored),))
+    db.commit()
+    db.close()
+    with pytest.raises(IndexMismatch, match=r"hygiene-index/1 index.*index build --force"):
+        opened(built)
