@@ -11,12 +11,10 @@ from hygiene.corpus.decisions import CorpusOptions, CorpusPass
 from hygiene.corpus.neardup import Cluster
 from hygiene.decide import resolve
 from hygiene.document import Document, FileResult
-from hygiene.findings import Category, Finding, Span
 from hygiene.pipeline import Pipeline
 from hygiene.segment import segment
 
 Cli = Callable[..., tuple[int, str, str]]
-MakeFinding = Callable[..., Finding]
 
 
 @pytest.fixture
@@ -29,25 +27,6 @@ def cli(capsys: pytest.CaptureFixture[str]) -> Cli:
         return code, captured.out, captured.err
 
     return run
-
-
-def make_finding(
-    start: int,
-    end: int,
-    code: str = "HY101",
-    category: Category = Category.BOILERPLATE,
-    score: float = 0.9,
-    line: int = 1,
-    column: int = 1,
-    message: str = "a byline",
-) -> Finding:
-    """A fixable finding over [start, end), for tests of the stages after scoring."""
-    return Finding(code, category, start, end, line, column, line, score, message, Span(start, end))
-
-
-@pytest.fixture(name="make_finding")
-def make_finding_fixture() -> MakeFinding:
-    return make_finding
 
 
 def _analyze(pipeline: Pipeline, doc: Document) -> FileResult:
