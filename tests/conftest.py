@@ -1,4 +1,4 @@
-"""Shared test helpers, as fixtures: the CLI in-process, findings, analysis."""
+"""Shared test helpers, as fixtures: the CLI in-process, analysis, the corpus passes."""
 
 from __future__ import annotations
 
