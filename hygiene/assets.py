@@ -19,7 +19,9 @@ REBUILD = {
     "tokenizer.json": "python scripts/build_onnx_model.py --tokenizer-only",
     "line-model.json": "python scripts/train_line_model.py",
     "register.json": "python scripts/train_register.py",
-    "topic.json": "python scripts/calibrate_topic.py",
+    "topic.json": "python scripts/train_topic.py",
+    "topic-paragraph.json": "python scripts/train_topic.py",
+    "topic-sentence.json": "python scripts/train_topic.py",
 }
 
 
