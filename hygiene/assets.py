@@ -20,6 +20,7 @@ REBUILD = {
     "line-model.json": "python scripts/train_line_model.py",
     "register.json": "python scripts/train_register.py",
     "topic.json": "python scripts/calibrate_topic.py",
+    "static-minilm.npy": "python scripts/build_static_model.py",
 }
 
 
