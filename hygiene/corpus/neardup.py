@@ -222,10 +222,13 @@ class NearDuplicateFinder:
         verified = np.zeros(0, dtype=np.int64)
         for codes in batches:
             fresh = codes[~np.isin(codes, verified, kind="sort")]
+            kept = [verified]
             for lo in range(0, len(fresh), _CHUNK):  # bounded temporaries
                 chunk = fresh[lo : lo + _CHUNK]
-                keep = self._verify(keys, sig, size, chunk // n, chunk % n)
-                verified = np.union1d(verified, chunk[keep])
+                kept.append(chunk[self._verify(keys, sig, size, chunk // n, chunk % n)])
+            verified = np.unique(
+                np.concatenate(kept)
+            )  # once per band: merging per chunk is quadratic
         a, b = verified // n, verified % n
         j, c = self._estimates(sig, size, a, b)
         return keys, a, b, j, c
