@@ -34,7 +34,7 @@ class LocalEngine:
         items = iter_documents(paths, spec.read)
         return self._map(spec, None, "sketch", items)
 
-    def candidates(self) -> set[tuple[str, str]] | None:
+    def linked(self) -> Iterator[tuple[str, str]] | None:
         return None
 
     def analysed(
