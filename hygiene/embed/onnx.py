@@ -6,6 +6,8 @@ path needs neither torch nor the weights package.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,6 +32,7 @@ class OnnxEmbedder:
         from tokenizers import Tokenizer
 
         path = model_file or assets.model_file(ONNX_FILE)
+        self._path = path
         tokenizer = assets.model_file(TOKENIZER_FILE)
         options = ort.SessionOptions()
         # One thread per process: a sentence per run leaves a second thread little to
@@ -48,6 +51,12 @@ class OnnxEmbedder:
             ) from exc
         self._tokenizer.enable_truncation(MAX_TOKENS)
         self._tokenizer.enable_padding()
+
+    @functools.cached_property
+    def identity(self) -> str:
+        """The model file's content hash: what an on-disk vector cache is keyed by."""
+        digest = hashlib.blake2b(self._path.read_bytes(), digest_size=16).hexdigest()
+        return f"{self.name} {digest}"
 
     def embed(self, texts: Sequence[str]) -> Vectors:
         """One text per run: int8 activations are scaled per run, so a batch would

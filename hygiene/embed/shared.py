@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hygiene import assets
@@ -21,20 +22,25 @@ from hygiene.embed import (
 
 if TYPE_CHECKING:
     from hygiene.embed import Vectors
+    from hygiene.embed.store import VectorStore
 
 _SHARED: dict[str, Embedder] = {}
 _LOCK = threading.Lock()
 
 
 class CachedEmbedder:
-    """Wraps an embedder so that a text already seen is never embedded again."""
+    """Wraps an embedder so that a text already seen is never embedded again: in
+    memory for this process, and on disk across runs when given a ``VectorStore``."""
 
     # 32k vectors are 48 MiB: enough for the repeats inside and between nearby
     # articles, and a bound that keeps a corpus job's memory flat.
-    def __init__(self, inner: Embedder, max_items: int = 32_768) -> None:
+    def __init__(
+        self, inner: Embedder, max_items: int = 32_768, store: VectorStore | None = None
+    ) -> None:
         self.inner = inner
         self.name = inner.name
         self.max_items = max_items
+        self.store = store
         self._cache: dict[bytes, Vectors] = {}
         self.hits = 0
         self.misses = 0
@@ -42,21 +48,37 @@ class CachedEmbedder:
     def embed(self, texts: Sequence[str]) -> Vectors:
         import numpy as np
 
-        keys = [hashlib.blake2b(t.encode("utf-8"), digest_size=16).digest() for t in texts]
-        todo = sorted(
-            {k: t for k, t in zip(keys, texts, strict=True) if k not in self._cache}.items()
+        keys = [
+            hashlib.blake2b(t.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+            for t in texts
+        ]
+        todo = dict(
+            sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in self._cache}.items())
         )
         if todo:
-            vectors = self.inner.embed([t for _, t in todo])
-            if len(self._cache) + len(todo) > self.max_items:
-                self._cache.clear()  # a simple bound; corpora repeat locally
-            for (key, _), vec in zip(todo, vectors, strict=True):
-                self._cache[key] = vec
+            self._remember(todo)
         self.misses += len(todo)
         self.hits += len(texts) - len(todo)
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
         return np.stack([self._cache[k] for k in keys])
+
+    def _remember(self, todo: dict[bytes, str]) -> None:
+        """Vectors for texts not in memory: from the store, else computed (and stored)."""
+        if len(self._cache) + len(todo) > self.max_items:
+            self._cache.clear()  # a simple bound; corpora repeat locally
+        keys, texts = list(todo), list(todo.values())
+        if self.store is None:
+            self._cache.update(zip(keys, self.inner.embed(texts), strict=True))
+            return
+        store_keys = self.store.keys(texts)
+        stored = self.store.get(store_keys)
+        missing = [i for i, k in enumerate(store_keys) if k not in stored]
+        computed = self.inner.embed([texts[i] for i in missing]) if missing else None
+        if computed is not None:
+            self.store.put([(store_keys[i], v) for i, v in zip(missing, computed, strict=True)])
+            stored.update((store_keys[i], v) for i, v in zip(missing, computed, strict=True))
+        self._cache.update((k, stored[sk]) for k, sk in zip(keys, store_keys, strict=True))
 
 
 class LazyEmbedder:
@@ -104,5 +126,17 @@ def shared_embedder(backend: str = "onnx") -> Embedder:
                 inner = SentenceTransformerEmbedder()
             else:
                 raise ValueError(f"unknown embedding backend {backend!r}; choose from {BACKENDS}")
-            _SHARED[backend] = CachedEmbedder(inner)
+            _SHARED[backend] = CachedEmbedder(inner, store=_store_for(inner))
         return _SHARED[backend]
+
+
+def _store_for(inner: Embedder) -> VectorStore | None:
+    """The on-disk vector store named by $HYGIENE_EMBED_CACHE, if any."""
+    import os
+
+    from hygiene.embed.store import ENV, VectorStore
+
+    path = os.environ.get(ENV)
+    if not path:
+        return None
+    return VectorStore(Path(path), getattr(inner, "identity", inner.name))
