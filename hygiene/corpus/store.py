@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 from array import array
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -222,7 +221,3 @@ def containment_array(j: Floats, size_a: Floats, size_b: Floats) -> Floats:
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(smaller > 0, inter / np.where(smaller > 0, smaller, 1.0), 0.0)
     return np.minimum(1.0, np.maximum(0.0, share))
-
-
-def rows_of(store: SketchStore, keys: Iterable[str]) -> Rows:
-    return np.fromiter((store.rows[k] for k in keys), dtype=np.int64)
