@@ -15,6 +15,7 @@ import os
 import re
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, cast
 
@@ -92,9 +93,15 @@ def write_bytes(target: str | Path, data: bytes, *, sync: bool = False) -> None:
 
 def write_text(target: str | Path, text: str, *, bom: bool = False) -> None:
     """Write text exactly (no newline translation), with a BOM when asked."""
+    write_pieces(target, [("\ufeff" if bom else "") + text])
+
+
+def write_pieces(target: str | Path, pieces: Iterable[str]) -> None:
+    """Write text given in pieces (a report streamed as it is rendered)."""
     out = AtomicFile(target)
     try:
-        out.fh.write(("\ufeff" if bom else "") + text)
+        for piece in pieces:
+            out.fh.write(piece)
         out.commit()
     except BaseException:
         out.discard()

@@ -61,7 +61,7 @@ def first_pass(
             if not isinstance(sketch, ReadError):
                 corpus.add(sketch)
             bar.advance()
-    return FirstPass(corpus.decide(engine.candidates()), prints)
+    return FirstPass(corpus.decide(engine.linked()), prints)
 
 
 def second_pass(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import sqlite3
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -121,14 +121,16 @@ def print_errors(errors: list[ReadError]) -> None:
         click.echo(f"hygiene: error: {e.path}: {e.message}", err=True)
 
 
-def write_output(output: str, text: str) -> None:
-    """The report to stdout, or to a file written atomically."""
+def write_output(output: str, text: str | Iterable[str]) -> None:
+    """The report, whole or in pieces, to stdout or to a file written atomically."""
+    pieces = [text] if isinstance(text, str) else text
     if output == "-":
-        sys.stdout.write(text)
+        for piece in pieces:
+            sys.stdout.write(piece)
         return
-    from hygiene.atomic import write_text
+    from hygiene.atomic import write_pieces
 
-    write_text(output, text)
+    write_pieces(output, pieces)
 
 
 def stacked(

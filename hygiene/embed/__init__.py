@@ -54,7 +54,8 @@ def configured_threads() -> int | None:
 
 
 def configure_threads(threads: int | None) -> None:
-    """Threads per model for this process, set before the model loads: a job with
-    N worker processes gives each its share of the cores instead of oversubscribing."""
+    """Threads per model for this process, set before the model loads (None: the
+    model's default, one thread for the ONNX model): a job's worker processes get one
+    each, and -j, not threads, spreads the work over the cores."""
     global _THREADS
     _THREADS = threads

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -34,7 +33,7 @@ class LocalEngine:
         items = iter_documents(paths, spec.read)
         return self._map(spec, None, "sketch", items)
 
-    def candidates(self) -> set[tuple[str, str]] | None:
+    def linked(self) -> Iterator[tuple[str, str]] | None:
         return None
 
     def analysed(
@@ -76,7 +75,7 @@ class LocalEngine:
 
         # spawn, not fork: forking a process whose model runtime has threads can deadlock.
         context = multiprocessing.get_context("spawn")
-        threads = spec.threads or max(1, (os.cpu_count() or 1) // self.jobs)
+        threads = spec.threads or 1  # a thread per worker: the processes are the parallelism
         with ProcessPoolExecutor(
             self.jobs, context, initializer=_start_worker, initargs=(spec, decisions, threads)
         ) as pool:
