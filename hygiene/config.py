@@ -42,6 +42,8 @@ SCHEMA: dict[str, tuple[Any, Any]] = {
     "near-duplicate-threshold": (0.25, float),
     "near-duplicate-containment": (0.6, float),
     "repeated-min-documents": (5, int),
+    # Vectors kept between runs (a path, or "none"); unset: beside the archive index.
+    "embedding-cache": (None, str),
 }
 DEFAULTS: Mapping[str, Any] = {key: default for key, (default, _) in SCHEMA.items()}
 

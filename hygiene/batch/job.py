@@ -110,7 +110,8 @@ def _name(item: Document | ReadError) -> str:
 def job_key(paths: Sequence[str], spec: JobSpec, **extra: object) -> str:
     """Names a job by what decides its output: inputs, settings, version."""
     settings = asdict(spec)
-    settings.pop("threads")
+    settings.pop("threads")  # how fast, not what: a resumed job may change them
+    settings.pop("embedding_cache")
     data = {
         "version": __version__,
         "paths": [str(Path(p).resolve()) if p != "-" else p for p in paths],

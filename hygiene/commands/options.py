@@ -66,6 +66,7 @@ class Inputs:
             settings["min-severity"], settings["per-file-ignores"], settings.root
         )
         return JobSpec(
+            embedding_cache=embedding_cache(settings, corpus.index),
             read=read,
             include=select,
             exclude=ignore,
@@ -96,6 +97,17 @@ class Inputs:
             click.echo(f"hygiene: warning: archive index not used: {exc}", err=True)
             return None
         return str(location)
+
+
+def embedding_cache(settings: Settings, index: str | None) -> str | None:
+    """The vector cache file: as configured, else beside the archive index in use."""
+    configured = settings["embedding-cache"]
+    if configured == "none" or settings["embedder"] == "none":
+        return None
+    if configured:  # relative to the config file's folder, or to here for a flag
+        from_flag = settings.sources["embedding-cache"] == "command line"
+        return str((Path.cwd() if from_flag else settings.root) / configured)
+    return str(Path(index).parent / "embeddings.sqlite") if index else None
 
 
 def near_duplicate_options(settings: Settings) -> NearDupOptions:
@@ -230,6 +242,7 @@ _FLAGS = {  # option parameter -> settings key
     "max_bytes": "max-bytes",
     "time_limit": "time-limit",
     "embedder": "embedder",
+    "embedding_cache": "embedding-cache",
     "keep": "keep",
 }
 
@@ -290,6 +303,13 @@ def input_options(func: F) -> F:
             help="Embedding backend of the off-topic rules (HY201, HY203): the fast int8 "
             "ONNX model (default), the sentence-transformers reference, or none to skip "
             "those rules.",
+        ),
+        click.option(
+            "--embedding-cache",
+            metavar="PATH",
+            help="SQLite file that keeps sentence vectors between runs, so text seen "
+            "before is not embedded again ('none': off). Default: .hygiene/embeddings.sqlite "
+            "beside the archive index when one is used, else off.",
         ),
         click.option(
             "--keep",

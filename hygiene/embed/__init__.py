@@ -59,3 +59,17 @@ def configure_threads(threads: int | None) -> None:
     each, and -j, not threads, spreads the work over the cores."""
     global _THREADS
     _THREADS = threads
+
+
+_CACHE: str | None = None
+
+
+def configured_cache() -> str | None:
+    return _CACHE
+
+
+def configure_cache(path: str | None) -> None:
+    """The on-disk vector cache for this process's models (``embed.store``), set
+    before the model loads; None leaves it to $HYGIENE_EMBED_CACHE."""
+    global _CACHE
+    _CACHE = path
