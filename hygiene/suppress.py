@@ -108,7 +108,7 @@ def exempt_by_directive(f: Finding, spans: Iterable[Exempt]) -> bool:
 def fingerprint(path: str, f: Finding, text: str, root: Path) -> str:
     body = normalise(text[f.start : f.end])
     raw = f"{relative_path(path, root)}\0{f.code}\0{body}"
-    return hashlib.sha256(raw.encode()).hexdigest()[:20]
+    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
 
 def write_baseline(results: Sequence[FileResult], path: Path, root: Path) -> int:

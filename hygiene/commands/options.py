@@ -52,6 +52,8 @@ class Inputs:
             text_field=settings["text-field"],
             id_field=settings["id-field"],
             max_bytes=settings["max-bytes"],
+            max_input_bytes=settings["max-input-bytes"],
+            max_records=settings["max-records"],
             exclude=tuple(settings["exclude"]),
             root=str(settings.root),
         )
@@ -117,18 +119,25 @@ def check_selectors(selectors: tuple[str, ...]) -> None:
 
 
 def print_errors(errors: list[ReadError]) -> None:
+    from hygiene.text import printable
+
     for e in errors:
-        click.echo(f"hygiene: error: {e.path}: {e.message}", err=True)
+        click.echo(f"hygiene: error: {printable(e.path)}: {e.message}", err=True)
 
 
 def write_output(output: str, text: str) -> None:
-    """The report to stdout, or to a file written atomically."""
+    """The report to stdout, or to a file: replaced atomically when it is a regular
+    file, written in place when it is a device or a FIFO (``-o /dev/null``)."""
     if output == "-":
         sys.stdout.write(text)
         return
     from hygiene.atomic import write_text
+    from hygiene.errors import OutputUnavailable, describe
 
-    write_text(output, text)
+    try:
+        write_text(output, text)
+    except OSError as exc:
+        raise OutputUnavailable(f"cannot write {output}: {describe(exc)}") from exc
 
 
 def stacked(
@@ -226,6 +235,8 @@ _FLAGS = {  # option parameter -> settings key
     "select": "select",
     "ignore": "ignore",
     "max_bytes": "max-bytes",
+    "max_input_bytes": "max-input-bytes",
+    "max_records": "max-records",
     "time_limit": "time-limit",
     "embedder": "embedder",
     "keep": "keep",
@@ -274,6 +285,20 @@ def input_options(func: F) -> F:
             "--max-bytes",
             type=click.IntRange(min=1),
             help="Larger files (JSONL: records) are reported as errors, not read. Default: 20 MiB.",
+        ),
+        click.option(
+            "--max-input-bytes",
+            type=click.IntRange(min=1),
+            metavar="BYTES",
+            help="What one JSONL(.gz) input may expand to; the rest of a larger one is "
+            "reported, not read. Default: 8 GiB.",
+        ),
+        click.option(
+            "--max-records",
+            type=click.IntRange(min=1),
+            metavar="N",
+            help="Records read from one JSONL(.gz) input; the rest is reported, not read. "
+            "Default: 2,000,000.",
         ),
         click.option(
             "--time-limit",

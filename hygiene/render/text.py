@@ -10,6 +10,7 @@ from hygiene.document import Document, FileResult
 from hygiene.findings import Category, Finding
 from hygiene.report import Report
 from hygiene.rules import RULES
+from hygiene.text import printable
 
 _SNIPPET = 72
 # ANSI SGR codes, applied after padding so that columns stay aligned.
@@ -18,8 +19,9 @@ _SEVERITY_COLOR = {"error": _RED, "warning": _YELLOW}
 
 
 def location(doc: Document) -> str:
-    """How a document is named in linter output: its path, or path#id for records."""
-    return doc.id
+    """How a document is named in linter output: its path, or path#id for records,
+    on one line whatever its name holds."""
+    return printable(doc.id)
 
 
 def concise_line(doc: Document, f: Finding) -> str:
@@ -28,7 +30,7 @@ def concise_line(doc: Document, f: Finding) -> str:
 
 def render_concise(report: Report) -> str:
     lines = [concise_line(r.doc, f) for r in report.files for f in r.findings]
-    lines += [f"{e.path}: error: {e.message}" for e in report.errors]
+    lines += [f"{printable(e.path)}: error: {e.message}" for e in report.errors]
     return "".join(line + "\n" for line in lines)
 
 
@@ -116,7 +118,8 @@ def render_text(report: Report, *, color: bool = False, statistics: bool = False
         return _statistics(report, color)
     blocks = [_file_lines(r, color) for r in report.files if r.findings]
     blocks.append(_cluster_lines(report, color))
-    blocks.append([_style(f"error: {e.path}: {e.message}", _RED, color) for e in report.errors])
+    errors = [f"error: {printable(e.path)}: {e.message}" for e in report.errors]
+    blocks.append([_style(line, _RED, color) for line in errors])
     blocks.append(_summary_lines(report, color))
     return "\n\n".join("\n".join(b) for b in blocks if b) + "\n"
 
