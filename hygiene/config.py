@@ -39,7 +39,7 @@ SCHEMA: dict[str, tuple[Any, Any]] = {
     "id-field": ("id", str),
     "max-bytes": (20 * 1024 * 1024, int),
     "max-input-bytes": (8 * 1024**3, int),
-    "max-records": (2_000_000, int),
+    "max-records": (1_000_000, int),
     "time-limit": (60.0, float),
     "baseline": (None, str),
     "near-duplicate-threshold": (0.25, float),

@@ -298,7 +298,7 @@ def input_options(func: F) -> F:
             type=click.IntRange(min=1),
             metavar="N",
             help="Records read from one JSONL(.gz) input; the rest is reported, not read. "
-            "Default: 2,000,000.",
+            "Default: 1,000,000.",
         ),
         click.option(
             "--time-limit",
