@@ -113,10 +113,10 @@ def fingerprint(path: str, f: Finding, text: str, root: Path) -> str:
 
 def write_baseline(results: Sequence[FileResult], path: Path, root: Path) -> int:
     prints = sorted(fingerprint(r.doc.id, f, r.doc.text, root) for r in results for f in r.findings)
-    path.write_text(
-        json.dumps({"schema": BASELINE_SCHEMA, "fingerprints": prints}, indent=1) + "\n",
-        encoding="utf-8",
-    )
+    from hygiene.atomic import write_text
+
+    data = {"schema": BASELINE_SCHEMA, "fingerprints": prints}
+    write_text(path, json.dumps(data, indent=1) + "\n")
     return len(prints)
 
 

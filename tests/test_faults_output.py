@@ -273,3 +273,22 @@ def test_the_sweep_removes_only_hygiene_temporary_files(tmp_path: Path) -> None:
     with OutDir(tmp_path) as out:
         assert out.sweep_temp_files() == 1
     assert not ours.exists() and all(p.exists() for p in users)
+
+
+def test_fix_through_a_link_fixes_the_file_and_keeps_the_link(tmp_path: Path, cli: Cli) -> None:
+    src = corpus(tmp_path / "in", 1)
+    link = tmp_path / "link.txt"
+    link.symlink_to(src / "story-0000.txt")
+    code, _, err = cli("check", *NONE, "--fix", str(link))
+    assert code in (0, 1)  # findings --fix cannot remove may be left
+    assert "fixed" in err, err
+    assert link.is_symlink() and "By Ana Lima" not in link.read_text("utf-8")
+
+
+def test_a_baseline_that_cannot_be_written_is_one_error_line(tmp_path: Path, cli: Cli) -> None:
+    src = corpus(tmp_path / "in", 1)
+    (tmp_path / "file").write_text("x", "utf-8")
+    baseline = tmp_path / "file" / "baseline.json"
+    code, _, err = cli("check", *NONE, "--write-baseline", str(baseline), str(src))
+    assert code == 2
+    one_line_error(err)
