@@ -102,6 +102,15 @@ class AtomicFile:
             )
         return self._text
 
+    def write_whole(self, data: bytes) -> None:
+        """Write ``data`` and commit; on any failure nothing appears."""
+        try:
+            self.binary.write(data)
+        except BaseException:
+            self.discard()
+            raise
+        self.commit()
+
     def commit(self) -> None:
         try:
             self._close(mode=file_mode(self.dir_fd, self.name))
@@ -152,13 +161,7 @@ def write_bytes(target: str | Path, data: bytes, *, sync: bool = False) -> None:
     if info is not None and not stat.S_ISREG(info.st_mode):
         _write_in_place(target, data)
         return
-    out = AtomicFile.at(target, sync=sync)
-    try:
-        out.binary.write(data)
-    except BaseException:
-        out.discard()
-        raise
-    out.commit()
+    AtomicFile.at(target, sync=sync).write_whole(data)
 
 
 def _write_in_place(target: str | Path, data: bytes) -> None:

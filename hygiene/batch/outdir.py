@@ -53,6 +53,9 @@ class OutDir:
             os.close(self._fd)
             self._fd = -1
 
+    def __del__(self) -> None:  # an OutDir used without ``with`` (a JobState in a test)
+        self.close()
+
     def __enter__(self) -> OutDir:
         _ = self.fd
         return self
@@ -106,13 +109,7 @@ class OutDir:
             raise
 
     def write_bytes(self, rel: str, data: bytes, *, sync: bool = False) -> None:
-        out = self.atomic(rel, sync=sync)
-        try:
-            out.binary.write(data)
-        except BaseException:
-            out.discard()
-            raise
-        out.commit()
+        self.atomic(rel, sync=sync).write_whole(data)
 
     def write_text(self, rel: str, text: str, *, bom: bool = False) -> None:
         self.write_bytes(rel, (("\ufeff" if bom else "") + text).encode("utf-8"))
