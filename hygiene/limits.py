@@ -15,7 +15,7 @@ from typing import IO
 CHUNK = 1 << 20  # bytes read at a time where the size is not known
 
 # Peak memory of analysing one document, as a multiple of its size in bytes: about
-# 18 measured for articles of 20 and 100 MB (README, "Guards"), rounded up.
+# 18 measured for articles of 20 and 100 MB (README, "Bounds"), rounded up.
 MEMORY_FACTOR = 20
 
 
