@@ -13,6 +13,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from hygiene.errors import RunError
+
 # What rebuilds each file, for the error message of a missing one.
 REBUILD = {
     "minilm-l6-v2-int8.onnx": "python scripts/build_onnx_model.py",
@@ -24,7 +26,7 @@ REBUILD = {
 }
 
 
-class SetupError(Exception):
+class SetupError(RunError):
     """The installation lacks something the run needs: it stops the run with one
     line and exit 2, before or instead of any per-document result."""
 

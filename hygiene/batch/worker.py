@@ -100,7 +100,8 @@ def fingerprint(item: Document | ReadError) -> int:
         data = f"error\0{item.path}\0{item.message}"
     else:
         data = f"doc\0{item.id}\0{item.text}"
-    return int.from_bytes(hashlib.blake2b(data.encode("utf-8"), digest_size=8).digest(), "big")
+    blob = data.encode("utf-8", "surrogatepass")  # a name that was not UTF-8 too
+    return int.from_bytes(hashlib.blake2b(blob, digest_size=8).digest(), "big")
 
 
 def preflight(spec: JobSpec) -> None:

@@ -52,6 +52,8 @@ class Inputs:
             text_field=settings["text-field"],
             id_field=settings["id-field"],
             max_bytes=settings["max-bytes"],
+            max_input_bytes=settings["max-input-bytes"],
+            max_records=settings["max-records"],
             exclude=tuple(settings["exclude"]),
             root=str(settings.root),
         )
@@ -129,20 +131,28 @@ def check_selectors(selectors: tuple[str, ...]) -> None:
 
 
 def print_errors(errors: list[ReadError]) -> None:
+    from hygiene.text import printable
+
     for e in errors:
-        click.echo(f"hygiene: error: {e.path}: {e.message}", err=True)
+        click.echo(f"hygiene: error: {printable(e.path)}: {e.message}", err=True)
 
 
 def write_output(output: str, text: str | Iterable[str]) -> None:
-    """The report, whole or in pieces, to stdout or to a file written atomically."""
+    """The report, whole or in pieces, to stdout, or to a file: replaced atomically
+    when it is a regular file, written in place when it is a device or a FIFO
+    (``-o /dev/null``)."""
     pieces = [text] if isinstance(text, str) else text
     if output == "-":
         for piece in pieces:
             sys.stdout.write(piece)
         return
     from hygiene.atomic import write_pieces
+    from hygiene.errors import OutputUnavailable, describe
 
-    write_pieces(output, pieces)
+    try:
+        write_pieces(output, pieces)
+    except OSError as exc:
+        raise OutputUnavailable(f"cannot write {output}: {describe(exc)}") from exc
 
 
 def stacked(
@@ -240,6 +250,8 @@ _FLAGS = {  # option parameter -> settings key
     "select": "select",
     "ignore": "ignore",
     "max_bytes": "max-bytes",
+    "max_input_bytes": "max-input-bytes",
+    "max_records": "max-records",
     "time_limit": "time-limit",
     "embedder": "embedder",
     "embedding_cache": "embedding-cache",
@@ -289,6 +301,20 @@ def input_options(func: F) -> F:
             "--max-bytes",
             type=click.IntRange(min=1),
             help="Larger files (JSONL: records) are reported as errors, not read. Default: 20 MiB.",
+        ),
+        click.option(
+            "--max-input-bytes",
+            type=click.IntRange(min=1),
+            metavar="BYTES",
+            help="What one JSONL(.gz) input may expand to; the rest of a larger one is "
+            "reported, not read. Default: 8 GiB.",
+        ),
+        click.option(
+            "--max-records",
+            type=click.IntRange(min=1),
+            metavar="N",
+            help="Records read from one JSONL(.gz) input; the rest is reported, not read. "
+            "Default: 1,000,000.",
         ),
         click.option(
             "--time-limit",

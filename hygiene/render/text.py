@@ -12,6 +12,7 @@ from hygiene.document import Document, FileResult
 from hygiene.findings import Category, Finding
 from hygiene.report import Report
 from hygiene.rules import RULES
+from hygiene.text import printable
 
 _SNIPPET = 72
 # ANSI SGR codes, applied after padding so that columns stay aligned.
@@ -20,8 +21,9 @@ _SEVERITY_COLOR = {"error": _RED, "warning": _YELLOW}
 
 
 def location(doc: Document) -> str:
-    """How a document is named in linter output: its path, or path#id for records."""
-    return doc.id
+    """How a document is named in linter output: its path, or path#id for records,
+    on one line whatever its name holds."""
+    return printable(doc.id)
 
 
 def concise_line(doc: Document, f: Finding) -> str:
@@ -38,7 +40,7 @@ def iter_concise(report: Report) -> Iterator[str]:
         for f in r.findings:
             yield concise_line(r.doc, f) + "\n"
     for e in report.errors:
-        yield f"{e.path}: error: {e.message}\n"
+        yield f"{printable(e.path)}: error: {e.message}\n"
 
 
 def _style(text: str, code: str, color: bool) -> str:
@@ -130,7 +132,9 @@ def iter_text(report: Report, *, color: bool = False, statistics: bool = False) 
         yield _statistics(report, color)
         return
     files = (_file_lines(r, color) for r in report.files if r.findings)
-    errors = [_style(f"error: {e.path}: {e.message}", _RED, color) for e in report.errors]
+    errors = [
+        _style(f"error: {printable(e.path)}: {e.message}", _RED, color) for e in report.errors
+    ]
     corpus = (_cluster_lines(report, color), errors, _summary_lines(report, color))
     separator = ""
     for block in chain(files, corpus):
