@@ -136,7 +136,22 @@ _STOP = frozenset(
     "the a an and or but of to in on at for with by from as is are was were be been it its "
     "this that he she they we his her their not will would has have had said says who which".split()
 )
-_URL = re.compile(r"https?://|www\.|\S+@\S+\.\w+")
+_URL = re.compile(r"https?://|www\.")
+_DOT_WORD = re.compile(r"\.\w")
+
+
+def _has_link(text: str) -> bool:
+    """A URL, or an e-mail-like token: the same as searching ``\\S+@\\S+\\.\\w+``, in
+    linear time (that pattern backtracks cubically on a long run of '@')."""
+    if _URL.search(text):
+        return True
+    for token in text.split():
+        at = token.find("@", 1)  # the first '@' with something before it
+        if at > 0 and _DOT_WORD.search(token, at + 2):
+            return True
+    return False
+
+
 _BULLET = re.compile(r"^[-–—•*·>»|]\s")
 
 OWN = (
@@ -209,7 +224,7 @@ def _own(text: str) -> tuple[list[float], float]:
         sum(w.isupper() and len(w) > 1 for w in words) / n,
         sum(any(ch.isdigit() for ch in w) for w in words) / n,
         stop,
-        float(bool(_URL.search(shape.text))),
+        float(_has_link(shape.text)),
         float(shape.text.count("|") >= 2),
         prose,
     ]
