@@ -24,7 +24,6 @@ REBUILD = {
     "topic.json": "python scripts/train_topic.py",
     "topic-paragraph.json": "python scripts/train_topic.py",
     "topic-sentence.json": "python scripts/train_topic.py",
-    "topic-register.json": "python scripts/train_topic.py",
     "static-minilm.npy": "python scripts/build_static_model.py",
 }
 

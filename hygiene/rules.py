@@ -136,8 +136,8 @@ RULES: dict[str, Rule] = {
             "the paragraph stands against the rest of its own document: embedding cosine "
             "(all-MiniLM-L6-v2) to the other paragraphs, to its neighbours, to the first "
             "paragraph and its best match anywhere; the share of its content words, names "
-            "and numbers found elsewhere; its length, position and shape. Legal or "
-            "promotional text is scored by the register model (models/topic-register.json). "
+            "and numbers found elsewhere; its length, position and shape. A lone sentence "
+            "of legal or promotional language is HY203. "
             "The thresholds keep clean news articles flagged by HY2 rules to about 1 % "
             "(models/topic.json); the message says what the paragraph was compared with.",
         ),
@@ -159,12 +159,13 @@ RULES: dict[str, Rule] = {
             "Sentence foreign to the paragraph and document around it",
             "One sentence inside an otherwise sound paragraph that belongs elsewhere: a "
             "sentence of another story, of an encyclopedia, or legal/regulatory or "
-            "promotional language in a story that is not. Learned models score it against "
+            "promotional language in a story that is not. A learned model scores it against "
             "the rest of its document and of its paragraph (models/topic-sentence.json, as "
-            "HY201 per sentence) and by register against the document's own "
-            "(models/topic-register.json); quoted or reported speech is never foreign by "
-            "register. A lone sentence of legal or promotional language is HY203 too. Only "
-            "that sentence is flagged; the paragraph stays.",
+            "HY201 per sentence), and the register model's legal or promotional probability "
+            "counts where the rest of the document is not in that register; quoted or "
+            "reported speech is never foreign by register. Only that sentence is flagged; "
+            "the paragraph stays. A lone sentence of legal or promotional language, a "
+            "paragraph of its own, is HY203 too.",
         ),
         Rule(
             "HY301",

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from topic_data import split_of  # noqa: E402
+from topic_sources import split_of  # noqa: E402
 
 from hygiene.detectors.register import CLASSES, RegisterModel  # noqa: E402
 from hygiene.detectors.tail import RelatedTailDetector  # noqa: E402
@@ -131,8 +131,8 @@ def build_rows(data: Path, out: Path) -> None:
         records = [json.loads(x) for x in fh]
     embedder = training_embedder()
     register = OutOfFoldRegister(embedder)
-    stub = Calibration(paragraph=1.0, sentence=1.0, register=1.0)
-    detector = TopicDetector(embedder, register, stub, models=(None, None, None))  # type: ignore[arg-type]
+    stub = Calibration(paragraph=1.0, sentence=1.0, legal=1.0, promo=1.0)
+    detector = TopicDetector(embedder, register, stub, models=(None, None))  # type: ignore[arg-type]
     tail = RelatedTailDetector()
     p_rows, s_rows, p_meta, s_meta, docs = [], [], [], [], []
     for n, rec in enumerate(records):

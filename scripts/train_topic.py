@@ -4,19 +4,21 @@
     .venv/bin/python scripts/topic_rows.py        # their feature rows (embeds them: slow once)
     .venv/bin/python scripts/train_topic.py [--budget 0.01] [--dry-run]
 
-Three gradient-boosted tree models: the paragraph and the sentence topic models
-learn every plant of their level, the register model the legal and promotional
-plants of both levels against the hosts' own text.
+Two gradient-boosted tree models, the paragraph and the sentence topic models,
+learn every plant of their level; legal and promotional language is also
+scored by the register rule (``topic_features.register_scores``), which has
+thresholds of its own.
 
 Calibration: the train and cal splits (80 % of the source articles) are cut
 into folds by host article; each fold is scored by models fitted on the other
-folds. On these out-of-fold scores the three thresholds are chosen: among the
-triples that flag at most ``--budget`` of the clean documents with any HY2 rule
-(HY202 related tails included), in the Reuters stories and in the web articles
-each, the one that finds the most planted text, averaged over the kinds of
-plant. The shipped models are then fitted on all of it. The test split (20 %
-of the source articles), used for neither, gives the figures written into
-models/topic.json beside the thresholds.
+folds. On these out-of-fold scores the four thresholds (paragraph and sentence
+topic, legal, promotional) are chosen: among the settings that flag at most
+``--budget`` of the clean documents with any HY2 rule (HY202 related tails
+included), in the Reuters stories and in the web articles each, the one that
+finds the most planted text, averaged over the kinds of plant. The shipped
+models are then fitted on all of it. The test split (20 % of the source
+articles), used for neither, gives the figures written into models/topic.json
+beside the thresholds.
 """
 
 from __future__ import annotations
@@ -40,28 +42,27 @@ from hygiene.detectors.topic import (  # noqa: E402
     CALIBRATION_FILE,
     FORMAT,
     PARAGRAPH_MODEL,
-    REGISTER_MODEL,
     SENTENCE_MODEL,
 )
 from hygiene.detectors.topic_features import (  # noqa: E402
-    COMMON,
     PARAGRAPH_FEATURES,
-    REGISTER_FEATURES,
     SENTENCE_FEATURES,
+    register_scores,
 )
 from hygiene.learn import Model, TreeModel, save_model  # noqa: E402
 
 KINDS = ("para-news", "headline", "sent-news", "sent-wiki", "sent-legal", "sent-promo")
 REGISTER_KINDS = ("sent-legal", "sent-promo")
 FAMILIES = ("reuters", "web")
-FEATURES = {
-    "paragraph": PARAGRAPH_FEATURES,
-    "sentence": SENTENCE_FEATURES,
-    "register": REGISTER_FEATURES,
-}
-REGISTER_COLUMNS = [COMMON.index(name) for name in REGISTER_FEATURES]
-FILES = {"paragraph": PARAGRAPH_MODEL, "sentence": SENTENCE_MODEL, "register": REGISTER_MODEL}
+LEVELS = ("paragraph", "sentence")
+THRESHOLDS = ("paragraph", "sentence", "legal", "promo")
+FEATURES = {"paragraph": PARAGRAPH_FEATURES, "sentence": SENTENCE_FEATURES}
+FILES = {"paragraph": PARAGRAPH_MODEL, "sentence": SENTENCE_MODEL}
+MIN_REGISTER = 0.5  # the register rule asks at least even odds of the register
 FOLDS = 4
+
+
+SCORES = ("topic", "legal", "promo")
 
 
 def fit(x: Any, y: Any, weight: Any, features: tuple[str, ...]) -> Model:
@@ -80,60 +81,44 @@ def fit(x: Any, y: Any, weight: Any, features: tuple[str, ...]) -> Model:
 
 
 class Data:
-    """The rows of both levels with their documents, labels and which rows each
-    model learns from."""
+    """The rows of both levels with their documents and labels."""
 
     def __init__(self, arrays: dict[str, Any], docs: list[Doc], web_weight: float) -> None:
         self.docs = docs
-        self.rows = {lv: arrays[f"{lv}_rows"] for lv in ("paragraph", "sentence")}
-        meta = {lv: arrays[f"{lv}_meta"] for lv in ("paragraph", "sentence")}
+        self.rows = {lv: arrays[f"{lv}_rows"] for lv in LEVELS}
+        meta = {lv: arrays[f"{lv}_meta"] for lv in LEVELS}
         self.doc = {lv: m[:, 0] for lv, m in meta.items()}
         self.label = {lv: m[:, 1].astype(bool) for lv, m in meta.items()}
         self.skip = {lv: m[:, 2].astype(bool) for lv, m in meta.items()}  # in a planted paragraph
-        register_doc = np.array([d.kind in REGISTER_KINDS for d in docs])
-        # The register model learns its plants against the hosts' text, not other plants.
-        self.register_ok = {
-            lv: ~self.skip[lv] & (~self.label[lv] | register_doc[self.doc[lv]]) for lv in self.rows
-        }
         self.weight = np.where([d.family == "web" for d in docs], web_weight, 1.0)
 
     def fit_models(self, docs_mask: Any) -> dict[str, Model]:
-        """The three models, fitted on the rows of the documents in ``docs_mask``."""
+        """Both topic models, fitted on the rows of the documents in ``docs_mask``."""
         models = {}
-        for level in ("paragraph", "sentence"):
+        for level in LEVELS:
             keep = docs_mask[self.doc[level]] & ~self.skip[level]
-            models[level] = self._fit(level, [(level, keep)], FEATURES[level])
-        parts = [(lv, docs_mask[self.doc[lv]] & self.register_ok[lv]) for lv in self.rows]
-        models["register"] = self._fit("register", parts, REGISTER_FEATURES, REGISTER_COLUMNS)
+            y = self.label[level][keep]
+            print(f"  {level}: {len(y)} rows, {int(y.sum())} planted", flush=True)
+            x, w = self.rows[level][keep], self.weight[self.doc[level][keep]]
+            models[level] = fit(x, y, w, FEATURES[level])
         return models
 
-    def _fit(
-        self,
-        name: str,
-        parts: list[tuple[str, Any]],
-        features: tuple[str, ...],
-        columns: list[int] | None = None,
-    ) -> Model:
-        columns = columns or list(range(len(features)))
-        x = np.concatenate([self.rows[lv][keep][:, columns] for lv, keep in parts])
-        y = np.concatenate([self.label[lv][keep] for lv, keep in parts])
-        w = np.concatenate([self.weight[self.doc[lv][keep]] for lv, keep in parts])
-        print(f"  {name}: {len(y)} rows, {int(y.sum())} planted", flush=True)
-        return fit(x, y, w, features)
-
-    def score(self, models: dict[str, Model], docs_mask: Any, into: dict[str, Any]) -> None:
-        """Write the models' probabilities for the rows of ``docs_mask`` into ``into``."""
-        for level in ("paragraph", "sentence"):
+    def score(self, models: dict[str, Model], docs_mask: Any, into: dict[Any, Any]) -> None:
+        """Write the scores of the rows of ``docs_mask`` into ``into``."""
+        for level in LEVELS:
             rows = docs_mask[self.doc[level]]
             x = self.rows[level][rows]
             into[level, "topic"][rows] = models[level].predict_proba(x)[:, 1]
-            into[level, "register"][rows] = models["register"].predict_proba(x[:, : len(COMMON)])[
-                :, 1
-            ]
+            register = register_scores(x, FEATURES[level])
+            into[level, "legal"][rows] = register[:, 0]
+            into[level, "promo"][rows] = register[:, 1]
+
+
+Thresholds = dict[str, float]  # paragraph, sentence (topic), legal, promo
 
 
 class Scores:
-    """Per document and level: the judged units' topic and register probabilities."""
+    """Per document and level: the judged units' topic, legal and promotional scores."""
 
     def __init__(self, data: Data, proba: dict[tuple[str, str], Any]) -> None:
         self.docs = data.docs
@@ -144,32 +129,36 @@ class Scores:
                 values[bounds[i] : bounds[i + 1]] for i in range(len(self.docs))
             ]
 
-    def flagged(self, i: int, t: tuple[float, float, float]) -> list[tuple[int, int]]:
-        """The spans the detector flags in document i at thresholds (paragraph,
-        sentence, register), decided as ``TopicDetector.detect`` does."""
-        t_p, t_s, t_r = t
+    def hits(self, i: int, level: str, t: Thresholds) -> Any:
+        return (
+            (self.of[level, "topic"][i] >= t[level])
+            | (self.of[level, "legal"][i] >= t["legal"])
+            | (self.of[level, "promo"][i] >= t["promo"])
+        )
+
+    def flagged(self, i: int, t: Thresholds) -> list[tuple[int, int]]:
+        """The spans the detector flags in document i, decided as ``TopicDetector.detect``."""
         d = self.docs[i]
-        hit_s = (self.of["sentence", "topic"][i] >= t_s) | (
-            self.of["sentence", "register"][i] >= t_r
-        )
-        hit_p = (self.of["paragraph", "topic"][i] >= t_p) | (
-            self.of["paragraph", "register"][i] >= t_r
-        )
-        sentences = [tuple(d.sentences[k]) for k in np.flatnonzero(hit_s)]
+        sentences = [tuple(d.sentences[k]) for k in np.flatnonzero(self.hits(i, "sentence", t))]
         holding = {h for _, _, h in sentences}
         paragraphs = [
-            tuple(d.paragraphs[k]) for k in np.flatnonzero(hit_p) if int(k) not in holding
+            tuple(d.paragraphs[k])
+            for k in np.flatnonzero(self.hits(i, "paragraph", t))
+            if int(k) not in holding
         ]
         return [(a, b) for a, b, _ in sentences] + paragraphs + [tuple(x) for x in d.tail]  # type: ignore[misc]
 
-    def maxima(self, i: int) -> tuple[float, float, float]:
-        """(paragraph topic, sentence topic, register at either level) highest probabilities."""
-        top = [float(self.of[key][i].max(initial=0.0)) for key in self.of]
-        named = dict(zip(self.of, top, strict=True))
-        register = max(named["paragraph", "register"], named["sentence", "register"])
-        return named["paragraph", "topic"], named["sentence", "topic"], register
+    def maxima(self, i: int) -> dict[str, float]:
+        """Each threshold's highest score in document i."""
+        top = {key: float(v[i].max(initial=0.0)) for key, v in self.of.items()}
+        return {
+            "paragraph": top["paragraph", "topic"],
+            "sentence": top["sentence", "topic"],
+            "legal": max(top["paragraph", "legal"], top["sentence", "legal"]),
+            "promo": max(top["paragraph", "promo"], top["sentence", "promo"]),
+        }
 
-    def figures(self, subset: list[int], t: tuple[float, float, float]) -> dict[str, Any]:
+    def figures(self, subset: list[int], t: Thresholds) -> dict[str, Any]:
         found: dict[str, list[bool]] = defaultdict(list)
         clean: dict[str, list[bool]] = defaultdict(list)
         for i in subset:
@@ -202,33 +191,53 @@ class Scores:
         return out
 
 
-def calibrate(scores: Scores, subset: list[int], budget: float) -> tuple[float, float, float]:
+def calibrate(scores: Scores, subset: list[int], budget: float) -> Thresholds:
     """The thresholds that find the most (averaged per kind of plant) while each
-    family's clean documents are flagged at most ``budget`` of the time: for each
-    register and sentence threshold, the lowest paragraph threshold that fits."""
+    family's clean documents are flagged at most ``budget`` of the time.
+
+    Between two clean documents' maxima the clean documents flagged do not change
+    and recall does, so each threshold is tried just above those maxima. The
+    sentence, legal and promotional thresholds are searched one at a time from
+    the strictest setting, a few rounds; for each, the paragraph threshold is the
+    lowest that still fits.
+    """
     clean = [i for i in subset if scores.docs[i].kind == "clean"]
     family = np.array([scores.docs[i].family for i in clean])
     allowed = {f: int(np.floor(budget * (family == f).sum())) for f in FAMILIES}
     tail = np.array([bool(scores.docs[i].tail) for i in clean])
-    m_p, m_s, m_r = np.array([scores.maxima(i) for i in clean]).T
-    best: tuple[float, tuple[float, float, float]] | None = None
-    for t_r in _just_above(m_r, sum(allowed.values())):
-        for t_s in _just_above(m_s, sum(allowed.values())):
-            already = tail | (m_s >= t_s) | (m_r >= t_r)
-            t_p = max(_lowest(m_p, already, family == f, allowed[f]) for f in FAMILIES)
-            if t_p > 1.0:
-                continue
-            t = (round(t_p, 6), round(t_s, 6), round(t_r, 6))
-            macro = scores.figures(subset, t)["macro_recall"]
-            if best is None or macro > best[0]:
-                best = (macro, t)
+    maxima = {k: np.array([scores.maxima(i)[k] for i in clean]) for k in THRESHOLDS}
+    candidates = {
+        k: _just_above(maxima[k], sum(allowed.values())) for k in ("sentence", "legal", "promo")
+    }
+    for k in ("legal", "promo"):
+        candidates[k] = [max(v, MIN_REGISTER) for v in candidates[k]]
+
+    def fitted(t: Thresholds) -> Thresholds | None:
+        already = tail.copy()
+        for k in ("sentence", "legal", "promo"):
+            already |= maxima[k] >= t[k]
+        lowest = max(
+            _lowest(maxima["paragraph"], already, family == f, allowed[f]) for f in FAMILIES
+        )
+        return None if lowest > 1.0 else {**t, "paragraph": round(lowest, 6)}
+
+    best = fitted({"paragraph": 1.01, "sentence": 1.01, "legal": 1.01, "promo": 1.01})
     assert best is not None, "no thresholds fit the budget"
-    return best[1]
+    best_recall = scores.figures(subset, best)["macro_recall"]
+    for _ in range(3):
+        for key in ("legal", "promo", "sentence"):
+            for value in candidates[key]:
+                trial = fitted({**best, key: round(value, 6)})
+                if trial is None:
+                    continue
+                recall = scores.figures(subset, trial)["macro_recall"]
+                if recall > best_recall:
+                    best, best_recall = trial, recall
+    return best
 
 
 def _just_above(maxima: Any, count: int) -> list[float]:
-    """Candidate thresholds: just above each of the highest clean-document maxima
-    (between two of them the clean documents flagged do not change, recall does)."""
+    """Candidate thresholds: just above each of the highest clean-document maxima."""
     top = np.unique(maxima)[::-1][: count + 1]
     return [*(float(v) + 1e-6 for v in top), 1.01]
 
@@ -255,11 +264,7 @@ def main(argv: list[str]) -> int:
     fold = {h: i % FOLDS for i, h in enumerate(hosts)}
     fitting = np.array([d.split != "test" for d in docs])
     doc_fold = np.array([fold[d.host] for d in docs])
-    proba = {
-        (lv, m): np.zeros(len(data.doc[lv]))
-        for lv in ("paragraph", "sentence")
-        for m in ("topic", "register")
-    }
+    proba = {(lv, m): np.zeros(len(data.doc[lv])) for lv in LEVELS for m in SCORES}
     for k in range(FOLDS):
         print(f"fold {k + 1}/{FOLDS}", flush=True)
         models = data.fit_models(fitting & (doc_fold != k))
@@ -273,7 +278,7 @@ def main(argv: list[str]) -> int:
         "out_of_fold": scores.figures(list(np.flatnonzero(fitting)), thresholds),
         "test": scores.figures(list(np.flatnonzero(~fitting)), thresholds),
     }
-    print("thresholds (paragraph, sentence, register):", thresholds)
+    print("thresholds:", thresholds)
     for name, fig in figures.items():
         print(f"{name}: {json.dumps(fig)}")
     if not args.dry_run:
@@ -283,7 +288,7 @@ def main(argv: list[str]) -> int:
 
 def write(
     models: dict[str, Model],
-    thresholds: tuple[float, float, float],
+    thresholds: Thresholds,
     figures: dict[str, Any],
     args: argparse.Namespace,
     docs: list[Doc],
@@ -301,16 +306,9 @@ def write(
     for name, file in FILES.items():
         models[name].meta = {"trained_on": trained_on, "web_weight": args.web_weight}
         save_model(models[name], ROOT / "models" / file)
-    t_p, t_s, t_r = thresholds
     calibration = {
         "format": FORMAT,
-        "thresholds": {
-            "paragraph": t_p,
-            "sentence": t_s,
-            "register": t_r,
-            "min_sentences": 5,
-            "min_paragraphs": 4,
-        },
+        "thresholds": {**thresholds, "min_sentences": 5, "min_paragraphs": 4},
         "budget": {"clean_documents_flagged_by_HY2_per_family": args.budget},
         "models": FILES,
         "documents": dict(sorted(counts.items())),

