@@ -87,6 +87,14 @@ def test_cache_embeds_each_text_once() -> None:
     assert (cached.hits, cached.misses) == (2, 3)
 
 
+def test_a_full_cache_keeps_the_vectors_of_the_call_that_fills_it() -> None:
+    cached = CachedEmbedder(CountingEmbedder(), max_items=3)
+    cached.embed(["a", "bb", "ccc"])
+    both = cached.embed(["bb", "dddd"])  # one text cached, one new, and no room left
+    assert both.tolist() == [[2.0, 1.0], [4.0, 1.0]]
+    assert len(cached._cache) <= 3
+
+
 def test_shared_embedder_is_loaded_once() -> None:
     assert shared_embedder("onnx") is shared_embedder("onnx")
     with pytest.raises(ValueError, match="unknown embedding backend"):

@@ -55,6 +55,9 @@ class CachedEmbedder:
         todo = dict(
             sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in self._cache}.items())
         )
+        if todo and len(self._cache) + len(todo) > self.max_items:
+            # A simple bound (corpora repeat locally) that keeps this call's own vectors.
+            self._cache = {k: self._cache[k] for k in set(keys) if k in self._cache}
         if todo:
             self._remember(todo)
         self.misses += len(todo)
@@ -65,8 +68,6 @@ class CachedEmbedder:
 
     def _remember(self, todo: dict[bytes, str]) -> None:
         """Vectors for texts not in memory: from the store, else computed (and stored)."""
-        if len(self._cache) + len(todo) > self.max_items:
-            self._cache.clear()  # a simple bound; corpora repeat locally
         keys, texts = list(todo), list(todo.values())
         if self.store is None:
             self._cache.update(zip(keys, self.inner.embed(texts), strict=True))
