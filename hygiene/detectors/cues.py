@@ -144,6 +144,11 @@ def timestamp_cues(shape: LineShape) -> list[Cue]:
     return [Cue("HY102", 0.95 if label else 0.85, reason)]
 
 
+def mentions_date(shape: LineShape) -> bool:
+    """A date, time, relative time or 'updated' label somewhere in the line."""
+    return _DATE_TOKEN.search(shape.text) is not None
+
+
 def _is_timestamp(text: str) -> bool:
     """Only dates, times, relative times and their labels, nothing else."""
     if not _DATE_TOKEN.search(text):
@@ -180,8 +185,17 @@ _BYLINE = re.compile(
     rf"^{_BY_PREFIX}\s+(?P<names>{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*)\s*(?:[|·•,–—-]\s*(?P<rest>.*))?$",
     re.IGNORECASE,
 )
+# The role may have words of its own before it: "Marco Bellini | Transport Reporter".
 _NAME_ROLE = re.compile(
-    rf"^{_NAME}\s*(?:[,|·•–—-]|\bis\s+an?\b)\s*(?:the\s+|an?\s+)?{_ROLE}\b", re.IGNORECASE
+    rf"^{_NAME}\s*(?:[,|·•–—-]|\bis\s+an?\b)\s*(?:the\s+|an?\s+)?"
+    rf"(?:(?-i:[A-Z])[\w&'-]*\s+){{0,3}}{_ROLE}\b",
+    re.IGNORECASE,
+)
+# "Dana Whitfield contributed reporting from Lisbon.", "Kim Lee contributed to this report."
+_CONTRIBUTED = re.compile(
+    rf"^{_NAME}(?:\s*(?:,|and|&)\s*{_NAME}){{0,4}}\s+contributed\s+"
+    r"(?:reporting|research|writing|to\s+(?:this|the)\s+(?:report|story|article))\b",
+    re.IGNORECASE,
 )
 _CREDITS = _rx(
     r"^\(?(?:additional\s+)?(?:reporting|writing|editing|compiled|produced|research|graphics?)\s+by\s+(?-i:[A-Z])"
@@ -213,6 +227,8 @@ def byline_cues(shape: LineShape) -> list[Cue]:
         return [Cue("HY101", 0.85, "a writer or source credit")]
     if _CREDITS.match(shape.text):
         return [Cue("HY101", 0.9, "a reporting and editing credit")]
+    if _CONTRIBUTED.match(shape.text):
+        return [Cue("HY101", 0.85, "a contributor's credit")]
     if shape.n_words > 14:
         return []
     match = _BYLINE.match(shape.text)
@@ -273,9 +289,14 @@ _IMAGE_CONTROL = _rx(
 _MARKDOWN_IMAGE = re.compile(r"^!\[[^\]]*\]\([^)]*\)(?:\s*\{[^}]*\})?$")
 
 
+_GALLERY_COUNTER = _rx(r"^(?:(?:image|photo|picture|slide)\s+)?\d{1,3}\s*(?:of|/)\s*\d{1,3}$")
+
+
 def caption_cues(shape: LineShape) -> list[Cue]:
     if _MARKDOWN_IMAGE.match(shape.text):
         return [Cue("HY104", 0.9, "an embedded image")]
+    if _GALLERY_COUNTER.match(shape.text):
+        return [Cue("HY104", 0.7, "a photo gallery counter")]
     if shape.n_words > 70:
         return []
     if _IMAGE_CONTROL.match(shape.text):
@@ -308,9 +329,16 @@ _IMPERATIVE = _rx(
     r"""^(?:subscribe|sign\s+up|sign\s+in|log\s+in|join|follow|donate|support|share|click|tap|
         download|get|try|explore|discover|register|like|contribute|become|consider|help|give|
         stay|check\s+out|visit|find|learn|enter|claim|start|upgrade|unlock|save|shop|buy|order|
-        install|bookmark|enable|allow|turn\s+on|send|tell|email|keep|continue|read|watch|listen|
+        install|bookmark|enable|allow|turn\s+on|send|tell|email|write\s+to|contact|keep|continue|
+        read|watch|listen|
         receive|sign\s+me\s+up|
         never\s+miss|don'?t\s+miss|don'?t\s+forget|make\s+sure|be\s+the\s+first)\b"""
+)
+# A question to the reader, then what to do: "Got a tip? Email us.", "Enjoyed this? Share it."
+_ASK_THEN_DO = _rx(
+    r"^(?:want|like|liked|enjoy|enjoyed|love|loved|got|have|know|found)\b[^?]{0,80}\?\s+"
+    r"(?:get|sign|subscribe|join|follow|share|write|email|send|tell|contact|call|read|watch"
+    r"|listen|download|support|donate|try|click|tap|visit|let\s+us)\b"
 )
 _SECOND_PERSON = _rx(r"\b(?:you|your|you're|you'll|you've|yourself|yours)\b")
 # "US" in capitals is the country, not the outlet speaking.
@@ -319,7 +347,7 @@ _OUTLET_VOICE = re.compile(r"\b(?:[Ww]e|[Uu]s|[Oo]ur|[Ww]e're|[Ww]e've|[Ww]e'll|
 _CTA_STRONG = _rx(
     r"""(?:newsletters?|\binbox|\bpatrons?\b|patreon|your\s+email\b|subscri\w+|donat\w+|\bmembership|ad-free|sign[\s-]?up\b|
         facebook|twitter|instagram|telegram|whatsapp|youtube|tiktok|linkedin|bluesky|
-        \brss\b|podcasts?\b|notifications\b|\bbreaking\s+news\s+alerts?|independent\s+news|
+        \brss\b|podcasts?\b|notifications\b|\b[\w.+-]{1,64}@[\w-]{1,63}\.\w|\bbreaking\s+news\s+alerts?|independent\s+news|
         \bour\s+(?:reporting|coverage|journalism|work|mission)\b)"""
 )
 _CTA_WEAK = _rx(
@@ -347,6 +375,8 @@ def cta_cues(shape: LineShape) -> list[Cue]:
         return [Cue("HY105", 0.85, "a paywall or subscription notice")]
     if _CTA_ANCHORED.match(shape.text):
         return [Cue("HY105", 0.9, "a 'read more' or 'keep reading' link")]
+    if shape.n_words <= 30 and _ASK_THEN_DO.match(shape.text):
+        return [Cue("HY105", 0.8, "asks the reader a question, then what to do")]
     if '"' in shape.text or _REPORTING.search(shape.text):
         return []  # quoted or reported speech is story text
     sentences = [s for s in re.split(r"(?<=[.!?])\s+", shape.text) if s]
@@ -475,6 +505,7 @@ _NAV = _rx(
         |trending(?:\s+(?:now|stories|news))?|popular(?:\s+(?:now|stories|articles))?
         |top\s+(?:stories|news|headlines)|latest(?:\s+(?:news|stories|headlines|videos?))?
         |editor'?s\s+picks?|in\s+case\s+you\s+missed\s+it|what\s+to\s+read\s+next|also\s+read
+        |don'?t\s+miss(?:\s+(?:this|these|it))?
         |advertisement|advert|sponsored(?:\s+(?:content|stories|links))?|promoted(?:\s+stories)?
         |skip\s+to\s+(?:main\s+)?content|back\s+to\s+top|print(?:\s+this\s+(?:article|page))?
         |share(?:\s+(?:this|on\s+\w+))?|e-?mail|menu|search|home|next\s+(?:article|story|post)
@@ -489,7 +520,7 @@ _NAV = _rx(
 )
 _SOURCE_LINE = re.compile(r"^[-–—•|]\s*[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,3}$")
 _FOOTER = _rx(
-    r"""^(?:©|\(c\)|copyright\b)|\ball\s+rights\s+reserved\b
+    r"""^(?:©|\(c\)|copyright\s*(?:©|\(c\)|\d{4}|:|$))|\ball\s+rights\s+reserved\b
         |\bmay\s+not\s+be\s+(?:published|reproduced|broadcast|rewritten|redistributed)\b"""
 )
 
@@ -545,3 +576,55 @@ def line_cues(text: str) -> list[Cue]:
         return []
     found = [cue for family in CUE_FAMILIES for cue in family(shape)]
     return sorted(found, key=lambda c: -c.weight)
+
+
+# --- furniture glued to an article paragraph --------------------------------
+# A credit in parentheses closing a paragraph: "(Jane Roe/AP)", "(Photo: Reuters)".
+_GLUED_CREDIT = re.compile(
+    rf"\((?:(?:photo|image|credit|pictured)s?\s*:\s*)?[^()]{{0,60}}?"
+    rf"(?:/\s*[A-Z][\w.&' -]{{1,40}}|\b(?:{_CREDIT_WORDS})\b[^()]{{0,40}})\)\s*$",
+    re.IGNORECASE,
+)
+GLUED_MIN = 0.75  # a glued sentence needs a strong cue of its own
+_GLUED_CODES = frozenset({"HY101", "HY103", "HY104", "HY105", "HY108"})
+
+
+def glued_furniture(text: str) -> list[tuple[int, int, Cue]]:
+    """Furniture run into the first or last sentence of an article paragraph:
+    (start, end, cue) of each piece, offsets into ``text``. The rest of the
+    paragraph must be running prose, so a caption or a call to action standing
+    alone is the line model's business, not this."""
+    from hygiene.sentences import split_sentences
+
+    spans = split_sentences(text)
+    if len(spans) < 2:
+        return _glued_credit(text)
+    out = []
+    for start, end in (spans[0], spans[-1]):
+        cues = [c for c in line_cues(text[start:end]) if c.code in _GLUED_CODES]
+        rest = (text[:start] + " " + text[end:]).strip()
+        if cues and cues[0].weight >= GLUED_MIN and _is_prose(rest):
+            out.append((start, end, cues[0]))
+    return out or _glued_credit(text)
+
+
+def _glued_credit(text: str) -> list[tuple[int, int, Cue]]:
+    match = _GLUED_CREDIT.search(text)
+    if match is None or not _is_prose(text[: match.start()]):
+        return []
+    credit = match.group(0).strip()
+    return [
+        (
+            match.start(),
+            match.start() + len(credit),
+            Cue("HY104", 0.85, f"a photo credit '{credit}'"),
+        )
+    ]
+
+
+def _is_prose(text: str) -> bool:
+    """Running text: eight words or more ending like a sentence, with no cue of its own."""
+    shape = LineShape.of(text)
+    return (
+        shape.n_words >= 8 and shape.terminal and not any(c.weight >= 0.5 for c in line_cues(text))
+    )
