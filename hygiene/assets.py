@@ -18,6 +18,9 @@ REBUILD = {
     "minilm-l6-v2-int8.onnx": "python scripts/build_onnx_model.py",
     "tokenizer.json": "python scripts/build_onnx_model.py --tokenizer-only",
     "line-model.json": "python scripts/train_line_model.py",
+    "line-model-plain.json": "python scripts/train_line_model.py",
+    "line-direction.json": "python scripts/train_line_model.py",
+    "line-kinds.json": "python scripts/train_line_model.py",
     "register.json": "python scripts/train_register.py",
     "topic.json": "python scripts/calibrate_topic.py",
 }
