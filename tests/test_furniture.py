@@ -112,9 +112,15 @@ PROSE = "The council will vote on the plan next week, the mayor said on Tuesday.
     ],
 )
 def test_furniture_glued_to_the_end_of_a_paragraph_is_its_own_span(glued: str, code: str) -> None:
-    text = f"{PROSE} {glued}"
+    text = f"{PROSE} It passed by two votes. {glued}"
     ((start, end, cue),) = glued_furniture(text)
     assert (text[start:end], cue.code) == (glued, code)
+
+
+def test_one_short_sentence_and_its_credit_are_a_caption() -> None:
+    caption = "Mayor Daniel Reyes speaks at the council meeting on Tuesday. (Jane Roe/AP)"
+    ((start, end, cue),) = glued_furniture(caption)
+    assert (start, end, cue.code) == (0, len(caption), "HY104")
 
 
 @pytest.mark.parametrize(

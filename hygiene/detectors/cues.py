@@ -586,7 +586,13 @@ _GLUED_CREDIT = re.compile(
     re.IGNORECASE,
 )
 GLUED_MIN = 0.75  # a glued sentence needs a strong cue of its own
-_GLUED_CODES = frozenset({"HY101", "HY103", "HY104", "HY105", "HY108"})
+# What may be run into an article paragraph: captions and credits, media labels, calls
+# to action, reporting credits and copyright notices (a byline or a navigation label
+# inside running text is a sentence that happens to look like one).
+_GLUED_CODES = frozenset({"HY103", "HY104", "HY105"})
+_GLUED_REASONS = frozenset(
+    {"a reporting and editing credit", "a contributor's credit", "a copyright or rights notice"}
+)
 
 
 def glued_furniture(text: str) -> list[tuple[int, int, Cue]]:
@@ -601,18 +607,34 @@ def glued_furniture(text: str) -> list[tuple[int, int, Cue]]:
         return _glued_credit(text)
     out = []
     for start, end in (spans[0], spans[-1]):
-        cues = [c for c in line_cues(text[start:end]) if c.code in _GLUED_CODES]
+        cues = [
+            c
+            for c in line_cues(text[start:end])
+            if c.code in _GLUED_CODES or c.reason in _GLUED_REASONS
+        ]
         rest = (text[:start] + " " + text[end:]).strip()
         if cues and cues[0].weight >= GLUED_MIN and _is_prose(rest):
             out.append((start, end, cues[0]))
     return out or _glued_credit(text)
 
 
+CAPTION_WORDS = 30  # a single sentence this short before a credit is its caption
+
+
 def _glued_credit(text: str) -> list[tuple[int, int, Cue]]:
+    """A closing credit: alone when it closes an article paragraph, with its sentence
+    when that one short sentence is all there is (a caption)."""
+    from hygiene.sentences import split_sentences
+
     match = _GLUED_CREDIT.search(text)
     if match is None or not _is_prose(text[: match.start()]):
         return []
     credit = match.group(0).strip()
+    before = split_sentences(text[: match.start()])
+    if len(before) == 1 and len(text[: match.start()].split()) <= CAPTION_WORDS:
+        return [
+            (0, match.start() + len(credit), Cue("HY104", 0.85, f"a caption credited '{credit}'"))
+        ]
     return [
         (
             match.start(),

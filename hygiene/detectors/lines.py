@@ -71,7 +71,7 @@ KIND_NAMES = {
 
 @dataclass(frozen=True)
 class Verdict:
-    score: float  # probability of page furniture, 0..1
+    score: float  # the cue's weight for a cue-explained line, else the model's probability
     code: str  # the HY1xx rule it falls under ("" when not furniture)
     reason: str
     learned: bool = False  # no hand-written cue backs it: the model's evidence alone
@@ -139,8 +139,9 @@ class LearnedLineModel:
         else the kind head; the reason says which, and the model's score."""
         cues = line_cues(text)
         if cues and cues[0].weight >= CUE_NAMES_RULE:
+            # Scored by the cue it is flagged for; the model's agreement is in the reason.
             reason = f"{cues[0].reason} (line model {p:.4f})"
-            return Verdict(p, cues[0].code, reason, furniture=True)
+            return Verdict(cues[0].weight, cues[0].code, reason, furniture=True)
         kind = self.kinds.predict_proba(row[None, : len(PLAIN)])[0]
         code = self.kinds.classes[int(kind.argmax())]
         reason = f"{KIND_NAMES[code]}, {_where(row)} (line model {p:.4f})"
