@@ -8,8 +8,8 @@ For each fold of ``train_line_model.py --folds-out`` and each bench, runs
 ``hygiene report --format json`` on the fold's pages with that fold's line
 models (the other models are the shipped ones), merges the folds' reports into
 one report per bench and scores it with the bench's ``score_findings.py``.
-The threshold is the one chosen on the held-out folds for ``--max-false-alarms``
-(recomputed from the folds' out-of-fold predictions), or ``--threshold``.
+The thresholds are the shipped model's operating point for ``--max-false-alarms``
+(the table chosen on these held-out folds, kept in its meta), or ``--threshold``.
 """
 
 from __future__ import annotations
@@ -30,8 +30,9 @@ ROOT = Path(__file__).resolve().parent.parent
 LINE_FILES = ("line-model.json", "line-model-plain.json", "line-direction.json", "line-kinds.json")
 
 
-def fold_models(folds: Path, fold: int, into: Path, threshold: float) -> Path:
-    """A models folder: the shipped files, with this fold's line models at ``threshold``."""
+def fold_models(folds: Path, fold: int, into: Path, thresholds: tuple[float, float]) -> Path:
+    """A models folder: the shipped files, with this fold's line models at ``thresholds``
+    (for lines no cue explains, and for those one does)."""
     into.mkdir(parents=True)
     for path in (ROOT / "models").iterdir():
         if path.name not in LINE_FILES:
@@ -39,18 +40,19 @@ def fold_models(folds: Path, fold: int, into: Path, threshold: float) -> Path:
     for name in LINE_FILES:
         data = json.loads((folds / f"fold-{fold}" / name).read_text("utf-8"))
         if "threshold" in data["meta"]:
-            data["meta"]["threshold"] = threshold
+            data["meta"]["threshold"], data["meta"]["cue_threshold"] = thresholds
         (into / name).write_text(json.dumps(data), "utf-8")
     return into
 
 
-def threshold_for(folds: Path, variant: str, max_rate: float) -> float:
-    import numpy as np
+def operating_point(variant: str, max_rate: float) -> tuple[float, float]:
+    """The shipped model's thresholds for that many false alarms per 1,000, as chosen on
+    the held-out folds (its meta keeps the table)."""
+    from hygiene.detectors.lines import MODEL_FILE
 
-    oof = np.load(folds / "oof.npz")  # written by train_line_model.py --folds-out
-    article = np.sort(oof[variant][oof["y"] == 0])[::-1]
-    allowed = int(max_rate / 1000 * len(article))
-    return float(min(1.0, article[allowed] + 1e-9)) if allowed < len(article) else 0.0
+    meta = json.loads((ROOT / "models" / MODEL_FILE).read_text("utf-8"))["meta"]
+    point = meta["held_out"][variant]["operating_points"][str(max_rate)]
+    return float(point["threshold"]), float(meta["cue_threshold"])
 
 
 def run_bench(
@@ -111,15 +113,18 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, help="keep the merged reports in this folder")
     args = parser.parse_args()
     variant = "plain" if args.embedder == "none" else "embedding"
-    threshold = args.threshold
-    if threshold is None:
-        threshold = threshold_for(args.folds, variant, args.max_false_alarms)
-    print(f"{variant} line models, threshold {threshold:.6f}", flush=True)
+    threshold, cue_threshold = operating_point(variant, args.max_false_alarms)
+    if args.threshold is not None:
+        threshold = args.threshold
+    print(f"{variant} line models, thresholds {threshold:.6f} / {cue_threshold}", flush=True)
     pages: dict[str, int] = json.loads((args.folds / "folds.json").read_text("utf-8"))
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         folds = sorted(set(pages.values()))
-        models = {k: fold_models(args.folds, k, tmp / f"models-{k}", threshold) for k in folds}
+        models = {
+            k: fold_models(args.folds, k, tmp / f"models-{k}", (threshold, cue_threshold))
+            for k in folds
+        }
         for bench in filter(None, args.benches.split(",")):
             report = run_bench(bench, pages, models, args.embedder, tmp)
             if args.keep:

@@ -8,6 +8,7 @@ them; a learned model can use them as features.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -571,11 +572,18 @@ CUE_FAMILIES: tuple[Callable[[LineShape], list[Cue]], ...] = (
 
 def line_cues(text: str) -> list[Cue]:
     """All cues that fire on a line, strongest first."""
+    return list(_line_cues(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _line_cues(text: str) -> tuple[Cue, ...]:
+    # Cached: the line model, the tail detector and the topic detector ask about the
+    # same lines of a document.
     shape = LineShape.of(text)
     if not shape.text:
-        return []
+        return ()
     found = [cue for family in CUE_FAMILIES for cue in family(shape)]
-    return sorted(found, key=lambda c: -c.weight)
+    return tuple(sorted(found, key=lambda c: -c.weight))
 
 
 # --- furniture glued to an article paragraph --------------------------------
@@ -595,14 +603,17 @@ _GLUED_REASONS = frozenset(
 )
 
 
-def glued_furniture(text: str) -> list[tuple[int, int, Cue]]:
+def glued_furniture(
+    text: str, sentences: list[tuple[int, int]] | None = None
+) -> list[tuple[int, int, Cue]]:
     """Furniture run into the first or last sentence of an article paragraph:
-    (start, end, cue) of each piece, offsets into ``text``. The rest of the
-    paragraph must be running prose, so a caption or a call to action standing
-    alone is the line model's business, not this."""
+    (start, end, cue) of each piece, offsets into ``text`` (``sentences``: its
+    sentences' spans, when already split). The rest of the paragraph must be running
+    prose, so a caption or a call to action standing alone is the line model's
+    business, not this."""
     from hygiene.sentences import split_sentences
 
-    spans = split_sentences(text)
+    spans = split_sentences(text) if sentences is None else sentences
     if len(spans) < 2:
         return _glued_credit(text)
     out = []

@@ -69,7 +69,8 @@ class FurnitureDetector:
             if v.furniture:
                 out.append(finding(v.code, para, v.score, v.reason))
                 continue
-            for start, end, cue in glued_furniture(para.text):
+            spans = [(s.start - para.start, s.end - para.start) for s in seg.sentences_of(para)]
+            for start, end, cue in glued_furniture(para.text, spans):
                 where = seg.region(para.start + start, para.start + end)
                 out.append(_glued(where, cue.code, cue.weight, cue.reason))
         return out

@@ -42,6 +42,7 @@ _BULLET = re.compile(r"^[-–—•*·>»|]\s")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _SENTENCE_END = re.compile(r"[.!?][\"')\]]?\s+(?=\S)")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_PUNCT = re.compile(r"[^\w\s]|_")  # neither alphanumeric nor space, as str methods say
 
 OWN: tuple[str, ...] = (
     *(f"cue_{c}" for c in CUE_CODES),
@@ -122,7 +123,7 @@ def own_features(text: str) -> list[float]:
     for cue in line_cues(text):
         cues[cue.code] = max(cues[cue.code], cue.weight)
     terminal = shape.terminal or body.endswith(("。", "！", "？"))
-    punct = sum(not (ch.isalnum() or ch.isspace()) for ch in body)
+    punct = len(_PUNCT.findall(body))
     first = body[:1]
     return [
         *cues.values(),
