@@ -13,6 +13,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from hygiene.errors import RunError
+
 # What rebuilds each file, for the error message of a missing one.
 REBUILD = {
     "minilm-l6-v2-int8.onnx": "python scripts/build_onnx_model.py",
@@ -23,10 +25,11 @@ REBUILD = {
     "line-kinds.json": "python scripts/train_line_model.py",
     "register.json": "python scripts/train_register.py",
     "topic.json": "python scripts/calibrate_topic.py",
+    "static-minilm.npy": "python scripts/build_static_model.py",
 }
 
 
-class SetupError(Exception):
+class SetupError(RunError):
     """The installation lacks something the run needs: it stops the run with one
     line and exit 2, before or instead of any per-document result."""
 

@@ -7,13 +7,14 @@ embeddings) are imported inside the commands that need them, so
 
 from __future__ import annotations
 
+import os
 import sys
+import traceback
 from collections.abc import Sequence
 
 import click
 
 from hygiene import __version__
-from hygiene.assets import SetupError
 from hygiene.commands.check import check
 from hygiene.commands.clean import clean
 from hygiene.commands.config import config
@@ -21,6 +22,7 @@ from hygiene.commands.index import index
 from hygiene.commands.options import EXIT_ERROR, EXIT_OK
 from hygiene.commands.report import report
 from hygiene.commands.rule import rule
+from hygiene.errors import RunError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -52,7 +54,12 @@ for command in (check, report, clean, rule, index, config):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point: run the CLI and return its exit code."""
+    """Entry point: run the CLI and return its exit code. Every failure is one line
+    on stderr and an exit code, never a traceback ($HYGIENE_DEBUG=1 shows it)."""
+    for stream in (sys.stdout, sys.stderr):  # a name that was not UTF-8: escaped, not a crash
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     try:
         cli.main(
             args=list(argv) if argv is not None else None,
@@ -64,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         return EXIT_ERROR
-    except SetupError as exc:  # a model file or backend missing: one line, no traceback
+    except RunError as exc:  # a model missing, --out full or locked: one line, no traceback
         click.echo(f"hygiene: error: {exc}", err=True)
         return EXIT_ERROR
     except click.exceptions.Abort:
@@ -74,7 +81,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0) if not isinstance(exc.code, str) else EXIT_ERROR
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as exc:  # a bug: said in one line, with where, and exit 2 (not 1)
+        if os.environ.get("HYGIENE_DEBUG"):
+            raise
+        click.echo(f"hygiene: internal error: {_where(exc)}", err=True)
+        return EXIT_ERROR
     return EXIT_OK
+
+
+def _where(exc: BaseException) -> str:
+    frame = traceback.extract_tb(exc.__traceback__)[-1:] or None
+    place = f" at {os.path.basename(frame[0].filename)}:{frame[0].lineno}" if frame else ""
+    return f"{type(exc).__name__}: {exc}{place} (set HYGIENE_DEBUG=1 for the traceback)"
 
 
 if __name__ == "__main__":

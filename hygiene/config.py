@@ -8,8 +8,9 @@ key or a bad value is an error naming the file and key, never ignored.
 
 from __future__ import annotations
 
+import math
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,13 +38,40 @@ SCHEMA: dict[str, tuple[Any, Any]] = {
     "text-field": ("text", str),
     "id-field": ("id", str),
     "max-bytes": (20 * 1024 * 1024, int),
+    "max-input-bytes": (8 * 1024**3, int),
+    "max-records": (1_000_000, int),
     "time-limit": (60.0, float),
     "baseline": (None, str),
     "near-duplicate-threshold": (0.25, float),
     "near-duplicate-containment": (0.6, float),
     "repeated-min-documents": (5, int),
+    # Vectors kept between runs (a path, or "none"); unset: beside the archive index.
+    "embedding-cache": (None, str),
 }
 DEFAULTS: Mapping[str, Any] = {key: default for key, (default, _) in SCHEMA.items()}
+
+
+def _between(low: float, high: float, *, above: bool = False) -> Callable[[float], bool]:
+    """low <= value <= high (low < value when ``above``), and finite: nan and inf
+    fail every comparison or the last one."""
+    return lambda v: math.isfinite(v) and (low < v if above else low <= v) and v <= high
+
+
+# The numbers and what they may be: a value out of range is an error, like a bad type.
+RANGES: dict[str, tuple[Callable[[float], bool], str]] = {
+    "max-bytes": (_between(1, 2**40), "a number of bytes from 1 to 2**40"),
+    "max-input-bytes": (_between(1, 2**50), "a number of bytes from 1 to 2**50"),
+    "max-records": (_between(1, 2**40), "a number of records from 1 to 2**40"),
+    "time-limit": (_between(0, 10**6), "seconds from 0 (no limit) to 1000000, a finite number"),
+    "near-duplicate-threshold": (
+        lambda v: math.isfinite(v) and 0 < v < 1,
+        "an estimated Jaccard similarity between 0 and 1, both excluded",
+    ),
+    "near-duplicate-containment": (_between(0, 1), "a share from 0 to 1"),
+    "repeated-min-documents": (_between(2, 2**31), "a number of documents from 2 up"),
+}
+# Lists of rule codes also take comma-separated items, as linters do: "HY311,HY109".
+_CODE_LISTS = ("select", "ignore")
 
 
 class ConfigError(Exception):
@@ -120,17 +148,28 @@ def _checked(key: str, value: Any, where: str) -> Any:
             raise ConfigError(f"{where}: {key} = {value!r}; choose from {', '.join(allowed)}")
         return value
     if allowed is float and isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
+        return _in_range(key, float(value), where)
     if allowed is str and default is None and value is None:
         return value
     if not isinstance(value, allowed) or isinstance(value, bool):
         raise ConfigError(f"{where}: {key} must be {allowed.__name__}, not {value!r}")
     if allowed is list and not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{where}: {key} must be a list of strings")
+    if key in _CODE_LISTS:
+        return [code.strip() for item in value for code in item.split(",") if code.strip()]
+    if allowed is int:
+        return _in_range(key, value, where)
     if allowed is dict:
         for glob, codes in value.items():
             if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
                 raise ConfigError(f"{where}: per-file-ignores[{glob!r}] must be a list of codes")
+    return value
+
+
+def _in_range(key: str, value: Any, where: str) -> Any:
+    check = RANGES.get(key)
+    if check is not None and not check[0](value):
+        raise ConfigError(f"{where}: {key} = {value!r} is out of range; it must be {check[1]}")
     return value
 
 

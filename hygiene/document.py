@@ -43,7 +43,7 @@ class SegmentKind(StrEnum):
     SENTENCE = "sentence"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a large document has 100,000s of them
 class Segment:
     """A span of a document's text: a line, a paragraph or a sentence.
 

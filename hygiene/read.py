@@ -10,9 +10,9 @@ from __future__ import annotations
 import fnmatch
 import gzip
 import io
-import json
 import os
 import re
+import stat
 import sys
 import zlib
 from collections.abc import Iterator, Sequence
@@ -23,6 +23,9 @@ from typing import IO, cast
 
 from hygiene.config import DEFAULTS
 from hygiene.document import Document, ReadError
+from hygiene.errors import describe
+from hygiene.jsonl import parse_jsonl
+from hygiene.limits import read_limited, size_limit, too_large
 
 DEFAULT_GLOBS: tuple[str, ...] = tuple(DEFAULTS["include"])
 JSONL_SUFFIXES: tuple[str, ...] = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
@@ -45,6 +48,10 @@ class ReadOptions:
     max_bytes: int = DEFAULT_MAX_BYTES
     exclude: tuple[str, ...] = ()  # globs of files to leave out (config: exclude)
     root: str = "."  # what exclude globs are relative to: the config file's folder
+    # Per input file, what a JSONL(.gz) may expand to: a small gzip of millions of
+    # tiny records must not grow the job without limit.
+    max_input_bytes: int = DEFAULTS["max-input-bytes"]
+    max_records: int = DEFAULTS["max-records"]
 
 
 @dataclass(frozen=True)
@@ -72,7 +79,9 @@ def iter_sources(
         path = Path(raw)
         if path.is_dir():
             for file in _walk(path, opts.globs):
-                if not _excluded(str(file), opts):
+                if isinstance(file, ReadError):
+                    yield file
+                elif not _excluded(str(file), opts):
                     yield Source(str(file), file.relative_to(path).as_posix())
         elif path.exists() or path.is_symlink():
             if not _excluded(str(path), opts):
@@ -106,7 +115,7 @@ def read_source(
     opts = options or ReadOptions()
     if source.is_stdin:
         yield from _read_stream(
-            io.BytesIO(stdin_bytes(opts.max_bytes)), source.path, source.relpath, opts
+            io.BytesIO(stdin_bytes(size_limit(opts.max_bytes))), source.path, source.relpath, opts
         )
         return
     yield from _read_file(Path(source.path), source.relpath, opts)
@@ -120,7 +129,7 @@ def stdin_bytes(limit: int) -> bytes:
     The stream object itself is kept with its bytes, so a replaced sys.stdin (a
     test, an embedding program) is read afresh."""
     if not _STDIN or _STDIN[0][0] is not sys.stdin:
-        _STDIN[:] = [(sys.stdin, sys.stdin.buffer.read(limit + 1))]  # a byte over: too large
+        _STDIN[:] = [(sys.stdin, read_limited(sys.stdin.buffer, limit))]  # a byte over: too large
     return _STDIN[0][1]
 
 
@@ -140,10 +149,17 @@ def is_jsonl(path: str) -> bool:
     return path.endswith(JSONL_SUFFIXES)
 
 
-def _walk(root: Path, globs: tuple[str, ...]) -> list[Path]:
-    """Files under root matching any glob, sorted, skipping hidden folders."""
-    found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(root):
+def _walk(root: Path, globs: tuple[str, ...]) -> list[Path | ReadError]:
+    """Files under root matching any glob, sorted, skipping hidden folders; a folder
+    that cannot be listed (permissions, a path over PATH_MAX) is an error in its
+    place, never skipped in silence. Links to folders are not followed."""
+    found: list[Path | ReadError] = []
+
+    def unlisted(exc: OSError) -> None:
+        where = exc.filename if isinstance(exc.filename, str) else str(root)
+        found.append(ReadError(where, f"cannot open folder: {describe(exc)}"))
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unlisted):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
             if name.startswith(".") or name in OWN_OUTPUTS:
@@ -154,18 +170,63 @@ def _walk(root: Path, globs: tuple[str, ...]) -> list[Path]:
     return found
 
 
+_KINDS = {
+    stat.S_IFIFO: "a FIFO (named pipe)",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+}
+
+
+def _not_regular(mode: int) -> str | None:
+    """Why a file of this mode is not read: only regular files are (a FIFO would
+    block the run forever, a device never ends)."""
+    if stat.S_ISDIR(mode):
+        return "is a directory"
+    if stat.S_ISREG(mode):
+        return None
+    kind = _KINDS.get(stat.S_IFMT(mode), "a special file")
+    return f"not a regular file ({kind}); only regular files are read"
+
+
+def _open_regular(path: Path) -> tuple[IO[bytes], os.stat_result] | str:
+    """The file opened for reading, or why not. O_NONBLOCK: a FIFO put in its place
+    after the check cannot block the open; it is then refused by fstat."""
+    why = _not_regular(os.stat(path).st_mode)
+    if why is not None:
+        return why
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    info = os.fstat(fd)
+    why = _not_regular(info.st_mode)
+    if why is not None:
+        os.close(fd)
+        return why
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb"), info
+
+
 def _read_file(path: Path, relpath: str, opts: ReadOptions) -> Iterator[Document | ReadError]:
     shown = str(path)
     try:
-        info = path.stat()
-        jsonl = is_jsonl(shown)
-        if info.st_size > opts.max_bytes and not jsonl:  # JSONL: the limit is per record
-            yield ReadError(shown, f"file too large: {info.st_size} bytes (limit {opts.max_bytes})")
+        opened = _open_regular(path)
+        if isinstance(opened, str):
+            yield ReadError(shown, opened)
             return
-        stamp = datetime.fromtimestamp(info.st_mtime, tz=UTC).isoformat()
-        with path.open("rb") as raw:
-            fh = cast(IO[bytes], gzip.GzipFile(fileobj=raw)) if shown.endswith(".gz") else raw
-            for item in _read_stream(fh, shown, relpath, opts):
+        raw, info = opened
+        with raw:
+            jsonl = is_jsonl(shown)
+            if (
+                info.st_size > size_limit(opts.max_bytes) and not jsonl
+            ):  # JSONL: the limit is per record
+                yield ReadError(
+                    shown, too_large(opts.max_bytes, f"file too large: {info.st_size} bytes")
+                )
+                return
+            stamp = datetime.fromtimestamp(info.st_mtime, tz=UTC).isoformat()
+            gz = shown.endswith(".gz")
+            fh = cast(IO[bytes], gzip.GzipFile(fileobj=raw)) if gz else raw
+            size = None if gz else info.st_size
+            for item in _read_stream(fh, shown, relpath, opts, size):
                 if isinstance(item, Document) and item.date is None:
                     item = replace(item, date=stamp)
                 yield item
@@ -176,18 +237,18 @@ def _read_file(path: Path, relpath: str, opts: ReadOptions) -> Iterator[Document
     except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
         yield ReadError(shown, f"not a readable gzip file: {exc}")
     except OSError as exc:
-        yield ReadError(shown, f"cannot read: {exc.strerror or exc}")
+        yield ReadError(shown, f"cannot read: {describe(exc)}")
 
 
 def _read_stream(
-    fh: IO[bytes], shown: str, relpath: str, opts: ReadOptions
+    fh: IO[bytes], shown: str, relpath: str, opts: ReadOptions, size: int | None = None
 ) -> Iterator[Document | ReadError]:
     if is_jsonl(shown):
-        yield from _parse_jsonl(fh, shown, relpath, opts)
+        yield from parse_jsonl(fh, shown, relpath, opts)
         return
-    data = fh.read(opts.max_bytes + 1)
-    if len(data) > opts.max_bytes:
-        yield ReadError(shown, f"input too large: over {opts.max_bytes} bytes")
+    data = read_limited(fh, size_limit(opts.max_bytes), size)
+    if len(data) > size_limit(opts.max_bytes):
+        yield ReadError(shown, too_large(opts.max_bytes, "input too large"))
         return
     result = decode_text(data)
     if isinstance(result, str):
@@ -198,8 +259,16 @@ def _read_stream(
 
 
 def decode_text(data: bytes) -> tuple[str, bool] | str:
-    """Decode bytes as UTF-8 text: ``(text, had_bom)``, or an error message."""
-    if _BINARY_BYTE.search(data, 0, 8192):
+    """Decode bytes as UTF-8 text: ``(text, had_bom)``, or an error message. A NUL
+    anywhere is binary (no text holds one); other control bytes are looked for in
+    the first block."""
+    encoding = _utf16_or_32(data[:8192])
+    if encoding is not None:
+        return (
+            f"{encoding} text, not UTF-8; convert it first, e.g. "
+            f"iconv -f {encoding.split()[0]} -t UTF-8"
+        )
+    if _BINARY_BYTE.search(data, 0, 8192) or b"\x00" in data:
         return "binary file (control bytes found), not text"
     try:
         text = data.decode("utf-8")
@@ -213,75 +282,24 @@ def decode_text(data: bytes) -> tuple[str, bool] | str:
     return text, bom
 
 
-def _lines(fh: IO[bytes], limit: int) -> Iterator[tuple[int, bytes | None]]:
-    """(line number, bytes) for each line, or None for a line over ``limit`` bytes,
-    which is skipped without ever being held in memory whole."""
-    number = 0
-    while True:
-        line = fh.readline(limit + 1)
-        if not line:
-            return
-        number += 1
-        if len(line) > limit and not line.endswith(b"\n"):
-            while line and not line.endswith(b"\n"):  # drain the rest of the long line
-                line = fh.readline(1 << 20)
-            yield number, None
-            continue
-        yield number, line
+_WIDE_BOMS = (  # longest first: the UTF-32 LE mark begins like UTF-16 LE's
+    (b"\xff\xfe\x00\x00", "UTF-32LE"),
+    (b"\x00\x00\xfe\xff", "UTF-32BE"),
+    (b"\xff\xfe", "UTF-16LE"),
+    (b"\xfe\xff", "UTF-16BE"),
+)
 
 
-def _parse_jsonl(
-    fh: IO[bytes], shown: str, relpath: str, opts: ReadOptions
-) -> Iterator[Document | ReadError]:
-    records = 0
-    seen: set[str] = set()
-    for number, raw in _lines(fh, opts.max_bytes):
-        where = f"{shown}:{number}"
-        if raw is None:
-            records += 1
-            yield ReadError(where, f"record too large: over {opts.max_bytes} bytes")
-            continue
-        try:
-            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-        except UnicodeDecodeError as exc:
-            records += 1
-            yield ReadError(
-                where, f"not valid UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start}"
-            )
-            continue
-        if not line.strip():
-            continue
-        records += 1
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield ReadError(where, f"invalid JSON: {exc.msg} at column {exc.colno}")
-            continue
-        if not isinstance(record, dict):
-            yield ReadError(where, "a record must be a JSON object")
-            continue
-        text = record.get(opts.text_field)
-        if not isinstance(text, str):
-            yield ReadError(where, f"no string field {opts.text_field!r} in record")
-            continue
-        if not text.strip():
-            yield ReadError(where, f"field {opts.text_field!r} is empty")
-            continue
-        key = record.get(opts.id_field)
-        doc_id = str(key) if isinstance(key, str | int) else str(number)
-        if doc_id in seen:
-            yield ReadError(where, f"duplicate record id {doc_id!r} in {shown}")
-            continue
-        seen.add(doc_id)
-        date = record.get(opts.date_field)
-        yield Document(
-            date=str(date) if isinstance(date, str | int | float) else None,
-            id=f"{shown}#{doc_id}",
-            path=shown,
-            text=text,
-            relpath=relpath,
-            record_line=number,
-            record=record,
-        )
-    if records == 0:
-        yield ReadError(shown, "empty file: no records")
+def _utf16_or_32(head: bytes) -> str | None:
+    """UTF-16 or UTF-32 by its byte-order mark, or UTF-16 without one: most
+    characters of Latin text then have a NUL in every other byte."""
+    for bom, name in _WIDE_BOMS:
+        if head.startswith(bom):
+            return f"{name} (byte-order mark)"
+    even, odd = head[0::2], head[1::2]
+    if len(odd) >= 4:
+        if odd.count(0) > 0.4 * len(odd) and even.count(0) == 0:
+            return "UTF-16LE (no byte-order mark)"
+        if even.count(0) > 0.4 * len(odd) and odd.count(0) == 0:
+            return "UTF-16BE (no byte-order mark)"
+    return None

@@ -6,7 +6,9 @@ order are stable and output is deterministic.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from hygiene.batch.spool import Spool
@@ -46,6 +48,24 @@ class Report:
             "flagged_share": round(flagged / chars, 4) if chars else 0.0,
         }
 
+    def iter_json(self) -> Iterator[str]:
+        """``json.dumps(self.to_json(), ensure_ascii=False, indent=2)``, a file at a time:
+        a corpus report need not fit in memory."""
+        yield '{\n  "schema": ' + _dumps(SCHEMA, 2)
+        lists: dict[str, Iterable[object]] = {
+            "files": (file_json(r) for r in self.files),
+            "clusters": (c.to_json() for c in self.clusters),
+            "errors": (e.to_json() for e in self.errors),
+        }
+        for key, items in lists.items():
+            head = f',\n  "{key}": ['
+            before = head + "\n    "
+            for item in items:
+                yield before + _dumps(item, 4)
+                before = ",\n    "
+            yield head + "]" if before.startswith(head) else "\n  ]"
+        yield ',\n  "summary": ' + _dumps(self.summary(), 2) + "\n}"
+
     def to_json(self) -> dict[str, object]:
         return {
             "schema": SCHEMA,
@@ -54,6 +74,12 @@ class Report:
             "errors": [e.to_json() for e in self.errors],
             "summary": self.summary(),
         }
+
+
+def _dumps(value: object, depth: int) -> str:
+    """A value as ``json.dumps(..., indent=2)`` writes it ``depth`` spaces in (JSON
+    strings hold no raw line breaks, so every line break is indentation)."""
+    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + " " * depth)
 
 
 def file_json(result: FileResult) -> dict[str, object]:

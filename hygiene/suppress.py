@@ -108,15 +108,15 @@ def exempt_by_directive(f: Finding, spans: Iterable[Exempt]) -> bool:
 def fingerprint(path: str, f: Finding, text: str, root: Path) -> str:
     body = normalise(text[f.start : f.end])
     raw = f"{relative_path(path, root)}\0{f.code}\0{body}"
-    return hashlib.sha256(raw.encode()).hexdigest()[:20]
+    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
 
 def write_baseline(results: Sequence[FileResult], path: Path, root: Path) -> int:
     prints = sorted(fingerprint(r.doc.id, f, r.doc.text, root) for r in results for f in r.findings)
-    path.write_text(
-        json.dumps({"schema": BASELINE_SCHEMA, "fingerprints": prints}, indent=1) + "\n",
-        encoding="utf-8",
-    )
+    from hygiene.atomic import write_text
+
+    data = {"schema": BASELINE_SCHEMA, "fingerprints": prints}
+    write_text(path, json.dumps(data, indent=1) + "\n")
     return len(prints)
 
 

@@ -4,7 +4,8 @@
 changes without changing the text (case, punctuation, quotes, spacing); the
 near-duplicate shingles, the repeated-paragraph keys and the baseline
 fingerprints all compare texts through it. ``LineIndex`` turns code-point
-offsets into 1-based (line, column), lines split on "\\n".
+offsets into 1-based (line, column), lines split on "\\n". ``printable`` shows a
+file name on one line of output.
 """
 
 from __future__ import annotations
@@ -58,3 +59,25 @@ class LineIndex:
     def position(self, offset: int) -> tuple[int, int]:
         index = bisect.bisect_right(self.starts, offset) - 1
         return index + 1, offset - self.starts[index] + 1
+
+
+# Categories that break a one-line format or a terminal: controls (newline, escape),
+# surrogates, line and paragraph separators.
+_UNPRINTABLE = frozenset({"Cc", "Cs", "Zl", "Zp"})
+
+
+def printable(name: str) -> str:
+    """A name for one line of output: a byte that was not UTF-8 (a surrogate escape,
+    as os.fsdecode gives it) as ``\\xNN``, a control character as its escape (``\\n``,
+    ``\\x1b``). Names without either come back unchanged."""
+    if name.isprintable():
+        return name
+    out = []
+    for ch in name:
+        if "\udc80" <= ch <= "\udcff":
+            out.append(f"\\x{ord(ch) - 0xDC00:02x}")
+        elif ch != " " and unicodedata.category(ch) in _UNPRINTABLE:
+            out.append(ch.encode("unicode_escape").decode("ascii"))
+        else:
+            out.append(ch)
+    return "".join(out)

@@ -208,6 +208,19 @@ def test_json_render_is_deterministic(report: Report) -> None:
     assert json.loads(first) == json.loads(json.dumps(report.to_json()))
 
 
+def test_json_is_written_a_file_at_a_time_with_the_bytes_of_one_dump(report: Report) -> None:
+    from hygiene.render import chunks
+
+    report.errors.append(ReadError("bad.bin", "binary file"))
+    for rep in (report, Report()):
+        whole = json.dumps(rep.to_json(), ensure_ascii=False, indent=2) + "\n"
+        pieces = list(chunks(rep, "json"))
+        assert "".join(pieces) == whole
+        assert len(pieces) > len(rep.files)  # never the whole list in one piece
+    assert len(list(chunks(report, "concise"))) == report.n_findings + len(report.errors)
+    assert len(list(chunks(report, "text"))) > len([r for r in report.files if r.findings])
+
+
 def test_json_render_keeps_non_ascii() -> None:
     doc = Document(id="café.txt", path="café.txt", text="Café “news”.\n")
     rep = Report(files=[FileResult(doc, [finding(0, 4, message="‘quoted’")])])

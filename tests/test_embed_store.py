@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
@@ -11,6 +12,9 @@ import pytest
 from hygiene.embed import DIM
 from hygiene.embed.shared import CachedEmbedder
 from hygiene.embed.store import VectorStore
+
+if TYPE_CHECKING:
+    from conftest import Cli
 
 
 class CountingEmbedder:
@@ -71,13 +75,38 @@ def test_an_unusable_cache_file_warns_once_and_the_run_goes_on(
     assert "not used" in capsys.readouterr().err
 
 
-def test_the_env_variable_turns_the_store_on(
+def test_the_configured_file_or_the_env_variable_turns_the_store_on(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from hygiene.embed import shared
+    from hygiene.embed import configure_cache, shared
 
-    monkeypatch.setenv("HYGIENE_EMBED_CACHE", str(tmp_path / "v.sqlite"))
-    store = shared._store_for(CountingEmbedder())
-    assert store is not None and store.model == "counting v1"
+    embedder = CachedEmbedder(CountingEmbedder())
+    monkeypatch.setenv("HYGIENE_EMBED_CACHE", str(tmp_path / "env.sqlite"))
+    shared._attach_store(embedder)
+    assert embedder.store is not None and embedder.store.path == tmp_path / "env.sqlite"
+    assert embedder.store.model == "counting v1"
+    configure_cache(str(tmp_path / "configured.sqlite"))
+    try:
+        shared._attach_store(embedder)
+        assert embedder.store.path == tmp_path / "configured.sqlite"
+    finally:
+        configure_cache(None)
     monkeypatch.delenv("HYGIENE_EMBED_CACHE")
-    assert shared._store_for(CountingEmbedder()) is None
+    shared._attach_store(embedder)
+    assert embedder.store is None
+
+
+def test_report_keeps_vectors_beside_the_archive_index(tmp_path: Path, cli: Cli) -> None:
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    story = Path(__file__).parent.parent / "fixtures" / "offtopic" / "harbour-dredging.txt"
+    (archive / "story.txt").write_text(story.read_text(encoding="utf-8"), encoding="utf-8")
+    assert cli("index", "build", str(archive))[0] == 0
+    first = cli("check", str(archive / "story.txt"), "--format", "json")
+    cache = archive / ".hygiene" / "embeddings.sqlite"
+    assert cache.is_file() and cache.stat().st_size > 0
+    again = cli("check", str(archive / "story.txt"), "--format", "json")
+    assert again == first  # the same findings from stored vectors
+    off = tmp_path / "elsewhere.sqlite"
+    cli("report", str(archive / "story.txt"), "--embedding-cache", str(off), "--format", "json")
+    assert off.is_file()

@@ -122,7 +122,7 @@ def test_independent_story_on_the_same_event_is_not_a_reprint() -> None:
     for r in analyzed():
         finder.add_entry(finder.entry(name(r.doc.id), r.doc.path, r.doc.text))
     for member in A_FAMILY:
-        j, c = finder.similar(finder.entries[member], finder.entries[B])
+        j, c = finder.similar(finder.sketch(member), finder.sketch(B))
         assert j < finder.options.threshold and c < finder.options.min_containment, member
     assert all(B not in c.members for c in finder.clusters())
 

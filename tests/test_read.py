@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -331,14 +332,14 @@ def test_stdin_over_max_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     locked = write(tmp_path / "locked.txt", "Secret.\n")
     other = write(tmp_path / "open.txt", "Open.\n")
-    real_open = Path.open
+    real_open = os.open
 
-    def fake_open(self: Path, *args: Any, **kwargs: Any) -> Any:
-        if self.name == "locked.txt":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_open(self, *args, **kwargs)
+    def fake_open(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if Path(path).name == "locked.txt":  # as root, chmod would not lock it
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "open", fake_open)
+    monkeypatch.setattr(os, "open", fake_open)
     items = read([locked, other])
     assert isinstance(items[0], ReadError)
     assert items[0].path == str(locked)
@@ -350,10 +351,10 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
 def test_other_os_errors_are_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write(tmp_path / "flaky.txt", "Text.\n")
 
-    def failing_open(self: Path, *args: Any, **kwargs: Any) -> Any:
+    def failing_open(path: Any, *args: Any, **kwargs: Any) -> Any:
         raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr(Path, "open", failing_open)
+    monkeypatch.setattr(os, "open", failing_open)
     (err,) = errors(read([path]))
     assert err.path == str(path)
     assert "Input/output error" in err.message

@@ -96,10 +96,16 @@ def test_atomic_write_adds_the_bom_back(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
 
 
-def test_atomic_write_failure_leaves_no_temp_file(tmp_path: Path) -> None:
+def test_atomic_write_failure_leaves_no_temp_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full)
     target = tmp_path / "a.txt"
-    with pytest.raises(UnicodeEncodeError):
-        atomic_write(target, "lone surrogate \udc80")
+    with pytest.raises(OSError, match="No space"):
+        atomic_write(target, "text\n")
     assert list(tmp_path.iterdir()) == []
 
 

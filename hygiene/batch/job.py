@@ -26,13 +26,15 @@ from pathlib import Path
 
 from hygiene import __version__
 from hygiene.batch.engines import Engine
+from hygiene.batch.outdir import OutDir
 from hygiene.batch.progress import Progress
 from hygiene.batch.spool import Spool
-from hygiene.batch.state import JobState
+from hygiene.batch.state import LOCK_NAME, JobState
 from hygiene.batch.worker import Analysed, JobSpec, fingerprint
 from hygiene.batch.writer import CleanStats, CleanWriter
 from hygiene.corpus.decisions import CorpusDecisions, CorpusPass
 from hygiene.document import Document, ReadError
+from hygiene.lock import exclusive
 from hygiene.report import Report
 
 
@@ -61,7 +63,7 @@ def first_pass(
             if not isinstance(sketch, ReadError):
                 corpus.add(sketch)
             bar.advance()
-    return FirstPass(corpus.decide(engine.candidates()), prints)
+    return FirstPass(corpus.decide(engine.linked()), prints)
 
 
 def second_pass(
@@ -110,7 +112,8 @@ def _name(item: Document | ReadError) -> str:
 def job_key(paths: Sequence[str], spec: JobSpec, **extra: object) -> str:
     """Names a job by what decides its output: inputs, settings, version."""
     settings = asdict(spec)
-    settings.pop("threads")
+    settings.pop("threads")  # how fast, not what: a resumed job may change them
+    settings.pop("embedding_cache")
     data = {
         "version": __version__,
         "paths": [str(Path(p).resolve()) if p != "-" else p for p in paths],
@@ -140,10 +143,27 @@ def run_clean(
     progress: bool | None = None,
     on_error: Callable[[ReadError], None] | None = None,
 ) -> CleanOutcome:
-    """Clean a corpus into ``out_dir``, resuming an interrupted run of the same job."""
-    state = JobState(Path(out_dir).resolve())
+    """Clean a corpus into ``out_dir``, resuming an interrupted run of the same job.
+    The job holds the lock of ``out_dir`` from start to end: a second job into the
+    same folder is refused (LockHeld), never merged with this one."""
+    out = OutDir(Path(out_dir).resolve())
+    state = JobState(out)
     writer = CleanWriter(out_dir, paths, text_field, annotate=annotate, state=state)
-    key = job_key(paths, spec, text_field=text_field, annotate=annotate)
+    with out, exclusive(out.fd, LOCK_NAME, f"--out {out_dir}"):
+        return _clean(engine, paths, spec, state, writer, restart, progress, on_error)
+
+
+def _clean(
+    engine: Engine,
+    paths: Sequence[str],
+    spec: JobSpec,
+    state: JobState,
+    writer: CleanWriter,
+    restart: bool,
+    progress: bool | None,
+    on_error: Callable[[ReadError], None] | None,
+) -> CleanOutcome:
+    key = job_key(paths, spec, text_field=writer.text_field, annotate=writer.annotate)
     resumed = state.begin(key, restart=restart)
     first: FirstPass | None = state.load("first-pass") if resumed else None
     if first is None:

@@ -50,6 +50,7 @@ class JobSpec:
     # A clean job drops near-duplicates whole: they need their HY311 finding only.
     skip_duplicates: bool = False
     threads: int | None = None  # per worker for the embedding model; None: its default
+    embedding_cache: str | None = None  # vectors kept between runs (speed only)
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,8 @@ def fingerprint(item: Document | ReadError) -> int:
         data = f"error\0{item.path}\0{item.message}"
     else:
         data = f"doc\0{item.id}\0{item.text}"
-    return int.from_bytes(hashlib.blake2b(data.encode("utf-8"), digest_size=8).digest(), "big")
+    blob = data.encode("utf-8", "surrogatepass")  # a name that was not UTF-8 too
+    return int.from_bytes(hashlib.blake2b(blob, digest_size=8).digest(), "big")
 
 
 def preflight(spec: JobSpec) -> None:
@@ -122,9 +124,10 @@ class Worker:
     def pipeline(self) -> Pipeline:
         if self._pipeline is None:
             from hygiene.detectors import default_detectors
-            from hygiene.embed import configure_threads
+            from hygiene.embed import configure_cache, configure_threads
 
             configure_threads(self.spec.threads)
+            configure_cache(self.spec.embedding_cache)
             spec = self.spec
             detectors = default_detectors(spec.embedder, spec.include, spec.exclude)
             self._pipeline = Pipeline(detectors, self.spec.include, self.spec.exclude)

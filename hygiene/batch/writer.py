@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
-from hygiene.atomic import AtomicFile, write_text
+from hygiene.atomic import AtomicFile
+from hygiene.batch.outdir import OutDir, is_environment_error
 from hygiene.batch.state import JobState
 from hygiene.batch.worker import Analysed
 from hygiene.document import Document, FileResult, ReadError
+from hygiene.errors import OutputUnavailable, describe
 from hygiene.findings import Finding
 from hygiene.fix import Removal, apply_removals, plan_removals
 from hygiene.read import MANIFEST_NAME, STDIN
@@ -59,6 +61,7 @@ class CleanWriter:
         self.manifest_path = self.out / MANIFEST
         self.stats = CleanStats()
         self.state = state or JobState(self.out)
+        self.dir: OutDir = self.state.out
         self._owners: dict[str, str] = {}  # output relpath -> the input that writes it
         self._next = 0
         self._shard = -1
@@ -117,7 +120,9 @@ class CleanWriter:
         try:
             entry = self._write(item, cleaned)
         except OSError as exc:
-            error = ReadError(doc.id, f"cannot write cleaned copy: {exc}")
+            if is_environment_error(exc):  # no other document could be written either
+                raise OutputUnavailable(_stopped(self.out, exc)) from exc
+            error = ReadError(doc.id, f"cannot write cleaned copy: {describe(exc)}")
             return _skipped(doc.id, error.message), error
         entry["manifest"] = manifest
         if analysed.problem:
@@ -127,7 +132,7 @@ class CleanWriter:
     def _write(self, result: FileResult, cleaned: str) -> dict[str, object]:
         doc = result.doc
         if doc.record is None:
-            write_text(self.out / doc.relpath, cleaned, bom=doc.bom)
+            self.dir.write_text(doc.relpath, cleaned, bom=doc.bom)
             return {"kind": "file", "path": doc.path, "out": doc.relpath}
         record = dict(doc.record)
         record[self.text_field] = cleaned
@@ -143,8 +148,14 @@ class CleanWriter:
 
     def _assemble(self) -> CleanStats:
         """The JSONL outputs and the manifest, from every part, in input order."""
+        try:
+            return self._assemble_parts()
+        except OSError as exc:
+            raise OutputUnavailable(_stopped(self.out, exc)) from exc
+
+    def _assemble_parts(self) -> CleanStats:
         stats = CleanStats()
-        manifest = AtomicFile(self.manifest_path)
+        manifest = self.dir.atomic(MANIFEST)
         current: tuple[str, AtomicFile] | None = None
         try:
             for entry in self.state.read_parts():
@@ -154,7 +165,7 @@ class CleanWriter:
                     if current is None or current[0] != out:
                         if current is not None:
                             current[1].commit()
-                        current = (out, AtomicFile(self.out / out))
+                        current = (out, self.dir.atomic(out))
                     current[1].fh.write(str(entry["record"]) + "\n")
                 stats.files += kind in ("file", "record")
                 stats.dropped += kind == "dropped"
@@ -175,6 +186,13 @@ class CleanWriter:
             manifest.discard()
             raise
         return stats
+
+
+def _stopped(out: Path, exc: OSError) -> str:
+    return (
+        f"cannot write to --out {out}: {describe(exc)}; what was written is whole: "
+        "run the same command again to resume"
+    )
 
 
 def _doc_fields(doc: Document) -> dict[str, object]:

@@ -19,7 +19,7 @@ from hygiene.commands.options import (
     print_errors,
 )
 from hygiene.config import Settings
-from hygiene.document import FileResult
+from hygiene.document import FileResult, ReadError
 
 
 @click.command()
@@ -83,6 +83,7 @@ def check(
     from hygiene.batch.job import run_report
     from hygiene.batch.worker import preflight
     from hygiene.config import ConfigError
+    from hygiene.errors import OutputUnavailable, describe
     from hygiene.render.text import render_findings
 
     settings = inputs.settings
@@ -102,14 +103,17 @@ def check(
     if write_baseline:
         from hygiene.suppress import write_baseline as write
 
-        n = write(rep.files, Path(write_baseline), settings.root)
+        try:
+            n = write(rep.files, Path(write_baseline), settings.root)
+        except OSError as exc:
+            raise OutputUnavailable(f"cannot write {write_baseline}: {describe(exc)}") from exc
         click.echo(f"Wrote {n} findings to baseline {write_baseline}.", err=True)
         print_errors(rep.errors)
         sys.exit(EXIT_ERROR if rep.errors else EXIT_OK)
     if settings["baseline"]:
         rep.files = _without_baseline(rep.files, settings)
     if diff or fix:
-        rep.files = _fix_or_diff(rep.files, write=fix)
+        rep.files = _fix_or_diff(rep.files, write=fix, errors=rep.errors)
     click.echo(render_findings(rep, settings["output-format"]), nl=False)
     print_errors(rep.errors)
     n = rep.n_findings
@@ -136,9 +140,14 @@ def _without_baseline(files: Sequence[FileResult], settings: Settings) -> list[F
     return without_baseline(files, known, settings.root)
 
 
-def _fix_or_diff(results: Sequence[FileResult], write: bool) -> list[FileResult]:
-    """Print the diff of each fixable file, or rewrite it; returns what is left to report."""
+def _fix_or_diff(
+    results: Sequence[FileResult], write: bool, errors: list[ReadError]
+) -> list[FileResult]:
+    """Print the diff of each fixable file, or rewrite it; returns what is left to
+    report. A file that cannot be rewritten is an error of its own (in ``errors``)."""
+    from hygiene.errors import describe
     from hygiene.fix import fix_in_place, fixable_in_place, unified_diff
+    from hygiene.text import printable
 
     left = []
     for r in results:
@@ -146,8 +155,13 @@ def _fix_or_diff(results: Sequence[FileResult], write: bool) -> list[FileResult]
         if not removals:
             left.append(r)
         elif write:
-            left.append(fix_in_place(r, removals))
-            click.echo(f"{r.doc.path}: fixed {len(removals)} finding(s)", err=True)
+            try:
+                left.append(fix_in_place(r, removals))
+            except OSError as exc:
+                errors.append(ReadError(r.doc.path, f"cannot fix: {describe(exc)}"))
+                left.append(r)
+                continue
+            click.echo(f"{printable(r.doc.path)}: fixed {len(removals)} finding(s)", err=True)
         else:
             click.echo(unified_diff(r, removals), nl=False)
             left.append(r)

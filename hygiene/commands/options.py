@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import sqlite3
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -52,6 +52,8 @@ class Inputs:
             text_field=settings["text-field"],
             id_field=settings["id-field"],
             max_bytes=settings["max-bytes"],
+            max_input_bytes=settings["max-input-bytes"],
+            max_records=settings["max-records"],
             exclude=tuple(settings["exclude"]),
             root=str(settings.root),
         )
@@ -66,6 +68,7 @@ class Inputs:
             settings["min-severity"], settings["per-file-ignores"], settings.root
         )
         return JobSpec(
+            embedding_cache=embedding_cache(settings, corpus.index),
             read=read,
             include=select,
             exclude=ignore,
@@ -98,6 +101,17 @@ class Inputs:
         return str(location)
 
 
+def embedding_cache(settings: Settings, index: str | None) -> str | None:
+    """The vector cache file: as configured, else beside the archive index in use."""
+    configured = settings["embedding-cache"]
+    if configured == "none" or settings["embedder"] == "none":
+        return None
+    if configured:  # relative to the config file's folder, or to here for a flag
+        from_flag = settings.sources["embedding-cache"] == "command line"
+        return str((Path.cwd() if from_flag else settings.root) / configured)
+    return str(Path(index).parent / "embeddings.sqlite") if index else None
+
+
 def near_duplicate_options(settings: Settings) -> NearDupOptions:
     from hygiene.corpus.neardup import NearDupOptions
 
@@ -117,18 +131,28 @@ def check_selectors(selectors: tuple[str, ...]) -> None:
 
 
 def print_errors(errors: list[ReadError]) -> None:
+    from hygiene.text import printable
+
     for e in errors:
-        click.echo(f"hygiene: error: {e.path}: {e.message}", err=True)
+        click.echo(f"hygiene: error: {printable(e.path)}: {e.message}", err=True)
 
 
-def write_output(output: str, text: str) -> None:
-    """The report to stdout, or to a file written atomically."""
+def write_output(output: str, text: str | Iterable[str]) -> None:
+    """The report, whole or in pieces, to stdout, or to a file: replaced atomically
+    when it is a regular file, written in place when it is a device or a FIFO
+    (``-o /dev/null``)."""
+    pieces = [text] if isinstance(text, str) else text
     if output == "-":
-        sys.stdout.write(text)
+        for piece in pieces:
+            sys.stdout.write(piece)
         return
-    from hygiene.atomic import write_text
+    from hygiene.atomic import write_pieces
+    from hygiene.errors import OutputUnavailable, describe
 
-    write_text(output, text)
+    try:
+        write_pieces(output, pieces)
+    except OSError as exc:
+        raise OutputUnavailable(f"cannot write {output}: {describe(exc)}") from exc
 
 
 def stacked(
@@ -226,8 +250,11 @@ _FLAGS = {  # option parameter -> settings key
     "select": "select",
     "ignore": "ignore",
     "max_bytes": "max-bytes",
+    "max_input_bytes": "max-input-bytes",
+    "max_records": "max-records",
     "time_limit": "time-limit",
     "embedder": "embedder",
+    "embedding_cache": "embedding-cache",
     "keep": "keep",
 }
 
@@ -276,6 +303,20 @@ def input_options(func: F) -> F:
             help="Larger files (JSONL: records) are reported as errors, not read. Default: 20 MiB.",
         ),
         click.option(
+            "--max-input-bytes",
+            type=click.IntRange(min=1),
+            metavar="BYTES",
+            help="What one JSONL(.gz) input may expand to; the rest of a larger one is "
+            "reported, not read. Default: 8 GiB.",
+        ),
+        click.option(
+            "--max-records",
+            type=click.IntRange(min=1),
+            metavar="N",
+            help="Records read from one JSONL(.gz) input; the rest is reported, not read. "
+            "Default: 1,000,000.",
+        ),
+        click.option(
             "--time-limit",
             type=click.FloatRange(min=0),
             metavar="SECONDS",
@@ -289,6 +330,13 @@ def input_options(func: F) -> F:
             "(HY201, HY203): the fast int8 ONNX model (default), the sentence-transformers "
             "reference, or none: the line model trained without embedding features, and "
             "no off-topic rules.",
+        ),
+        click.option(
+            "--embedding-cache",
+            metavar="PATH",
+            help="SQLite file that keeps sentence vectors between runs, so text seen "
+            "before is not embedded again ('none': off). Default: .hygiene/embeddings.sqlite "
+            "beside the archive index when one is used, else off.",
         ),
         click.option(
             "--keep",

@@ -72,12 +72,12 @@ def report(
     """
     from hygiene.batch.job import run_report
     from hygiene.batch.worker import preflight
-    from hygiene.render import render
+    from hygiene.render import chunks
 
     spec = inputs.spec(None if index == "none" else index)
     preflight(spec)
     rep = run_report(engine, inputs.paths, spec, progress=progress)
     print_errors(rep.errors)
     to_terminal = output == "-" and sys.stdout.isatty()
-    write_output(output, render(rep, fmt, color=to_terminal, statistics=statistics))
+    write_output(output, chunks(rep, fmt, color=to_terminal, statistics=statistics))
     sys.exit(EXIT_ERROR if rep.errors else EXIT_OK)

@@ -146,12 +146,13 @@ class CorpusPass:
                 self._archive = ArchiveComparison(self)
             self._archive.add(sketch)
 
-    def decide(self, candidates: Iterable[tuple[str, str]] | None = None) -> CorpusDecisions:
-        """Clusters (from the LSH index, or from ``candidates`` found by an engine),
-        then the paragraphs repeated across unrelated documents, then the archive."""
+    def decide(self, linked: Iterable[tuple[str, str]] | None = None) -> CorpusDecisions:
+        """Clusters (from the LSH index, or from the pairs an engine ``linked``, see
+        ``NearDuplicateFinder.groups``), then the paragraphs repeated across
+        unrelated documents, then the archive."""
         if not self.needed:
             return CorpusDecisions()
-        clusters = self.finder.clusters(candidates)
+        clusters = self.finder.clusters(linked)
         decisions = CorpusDecisions(clusters)
         if self.want_dups:
             for c in clusters:

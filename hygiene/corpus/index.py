@@ -12,18 +12,28 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hygiene.corpus.minhash import band_keys, lsh_params
 from hygiene.corpus.neardup import Entry, NearDuplicateFinder, NearDupOptions
 from hygiene.corpus.paragraphs import paragraph_fingerprints, short
+from hygiene.errors import RunError, describe
+from hygiene.lock import exclusive
 from hygiene.segment import segment
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
 INDEX_DIR = ".hygiene"
 INDEX_FILE = "index.sqlite"
+LOCK_FILE = "index.lock"  # held by build and update: one writer at a time
 FORMAT = "hygiene-index/2"  # /2: figures per document, 64-bit paragraph digests
 
 _SCHEMA = """
@@ -44,6 +54,24 @@ CREATE INDEX IF NOT EXISTS paragraphs_doc ON paragraphs (doc);
 
 class IndexMismatch(Exception):
     """The index was built with other parameters than those asked for."""
+
+
+class IndexCorrupt(IndexMismatch, RunError):
+    """The index file cannot be read: not SQLite, or rows that are not what hygiene
+    writes. Opening it, a command says so as of a mismatch; met during a run, it
+    stops the run with one line (exit 2)."""
+
+
+_REBUILD = "rebuild it with 'hygiene index build --force'"
+
+
+@contextmanager
+def _readable(path: Path) -> Iterator[None]:
+    """SQLite's own errors on this index, as IndexCorrupt naming it."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise IndexCorrupt(f"{path} cannot be read ({exc}); {_REBUILD}") from exc
 
 
 @dataclass(frozen=True)
@@ -82,17 +110,12 @@ class ArchiveIndex:
         elif not path.exists():
             raise FileNotFoundError(f"no index at {path}; run 'hygiene index build' first")
         self.db = sqlite3.connect(path)
-        self.db.executescript(_SCHEMA)
-        stored = self.db.execute("SELECT value FROM meta WHERE key = 'params'").fetchone()
-        if stored is None:
-            self.db.execute(
-                "INSERT INTO meta VALUES ('params', ?)",
-                (json.dumps(asdict(wanted), sort_keys=True),),
-            )
-            self.db.commit()
-            self.params = wanted
-        else:
-            self.params = IndexParams(**json.loads(stored[0]))
+        try:
+            self.params = self._params(wanted)
+        except BaseException:
+            self.db.close()
+            raise
+        if self.params is not wanted:
             if self.params.format != wanted.format:
                 self.db.close()
                 raise IndexMismatch(
@@ -105,6 +128,27 @@ class ArchiveIndex:
                     f"{path} was built with {_describe(self.params)}, not {_describe(wanted)}; "
                     "rebuild it with 'hygiene index build --force' or ask for its parameters"
                 )
+
+    def _params(self, wanted: IndexParams) -> IndexParams:
+        """The parameters stored in the index (``wanted``, stored, in a new one)."""
+        with _readable(self.path):
+            self.db.executescript(_SCHEMA)
+            stored = self.db.execute("SELECT value FROM meta WHERE key = 'params'").fetchone()
+            if stored is None:
+                self.db.execute(
+                    "INSERT INTO meta VALUES ('params', ?)",
+                    (json.dumps(asdict(wanted), sort_keys=True),),
+                )
+                self.db.commit()
+                return wanted
+        try:
+            params = IndexParams(**json.loads(stored[0]))
+            if not isinstance(params.num_perm, int) or not isinstance(params.format, str):
+                raise TypeError("parameters of the wrong type")
+        except (ValueError, TypeError) as exc:
+            message = f"{self.path}: its parameters are unreadable ({exc}); {_REBUILD}"
+            raise IndexCorrupt(message) from exc
+        return params
 
     def close(self) -> None:
         self.db.close()
@@ -165,29 +209,45 @@ class ArchiveIndex:
     ) -> list[tuple[str, float, float]]:
         """Indexed documents that are near-duplicates of a sketch, best first, as
         (path, Jaccard, containment): the finder's own pair check decides."""
-        import numpy as np
-
         if not finder.comparable(entry):
             return []
         keys = finder.band_keys(entry)
         marks = ",".join("?" * len(keys))
-        rows = self.db.execute(
-            f"SELECT DISTINCT d.path, d.length, d.date, d.shingles, d.signature, d.figures "
-            f"FROM bands b JOIN docs d ON d.id = b.doc WHERE b.key IN ({marks})",
-            keys,
-        ).fetchall()
+        with _readable(self.path):
+            rows = self.db.execute(
+                f"SELECT DISTINCT d.path, d.length, d.date, d.shingles, d.signature, d.figures "
+                f"FROM bands b JOIN docs d ON d.id = b.doc WHERE b.key IN ({marks})",
+                keys,
+            ).fetchall()
         out = []
         for path, length, date, shingles, blob, figures in rows:
             if path == exclude:
                 continue
-            signature = np.frombuffer(blob, dtype="<u4").astype(np.uint32)
-            archived = Entry(
-                path, path, length, date, shingles, signature, frozenset(json.loads(figures))
-            )
+            signature, numbers = self._sketch_of(path, blob, figures)
+            archived = Entry(path, path, length, date, shingles, signature, numbers)
             j, c = finder.similar(entry, archived)
             if finder.same_story(entry, archived, j, c):
                 out.append((path, j, c))
         return sorted(out, key=lambda m: (-max(m[1], m[2]), m[0]))
+
+    def _sketch_of(
+        self, path: str, blob: object, figures: object
+    ) -> tuple[npt.NDArray[np.uint32], frozenset[str]]:
+        """An archived document's signature and figures, checked: a row hygiene did
+        not write is IndexCorrupt, not a crash in the middle of a run."""
+        import numpy as np
+
+        size = 4 * self.params.num_perm
+        try:
+            if not isinstance(blob, bytes) or len(blob) != size:
+                raise ValueError(f"a signature of {size} bytes expected")
+            numbers = json.loads(str(figures))
+            if not isinstance(numbers, list) or not all(isinstance(n, str) for n in numbers):
+                raise ValueError("a list of figures expected")
+        except ValueError as exc:
+            message = f"{self.path}: the row of {path} is unreadable ({exc}); {_REBUILD}"
+            raise IndexCorrupt(message) from exc
+        return np.frombuffer(blob, dtype="<u4").astype(np.uint32), frozenset(numbers)
 
     def paragraph_counts(
         self, digests: Iterable[int], exclude: Sequence[str] = ()
@@ -196,11 +256,12 @@ class ArchiveIndex:
         out: dict[int, int] = {}
         others = ",".join("?" * len(exclude))
         for digest in digests:
-            row = self.db.execute(
-                "SELECT COUNT(DISTINCT p.doc) FROM paragraphs p JOIN docs d ON d.id = p.doc "
-                f"WHERE p.hash = ? AND d.path NOT IN ({others})",
-                (_signed(digest), *exclude),
-            ).fetchone()
+            with _readable(self.path):
+                row = self.db.execute(
+                    "SELECT COUNT(DISTINCT p.doc) FROM paragraphs p JOIN docs d ON d.id = p.doc "
+                    f"WHERE p.hash = ? AND d.path NOT IN ({others})",
+                    (_signed(digest), *exclude),
+                ).fetchone()
             out[digest] = int(row[0])
         return out
 
@@ -240,13 +301,28 @@ def relative_key(root: Path, doc_id: str) -> str:
 def sync(
     root: Path, options: NearDupOptions | None = None, rebuild: bool = False
 ) -> tuple[IndexStats, list[str]]:
-    """Bring the archive's index in step with its files; returns stats and error lines."""
+    """Bring the archive's index in step with its files; returns stats and error lines.
+    One writer at a time: a second build or update is refused (LockHeld)."""
+    target = index_path(root)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        folder = os.open(target.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError as exc:
+        raise RunError(f"cannot write the index {target}: {describe(exc)}") from exc
+    try:
+        with exclusive(folder, LOCK_FILE, f"the index {target}"):
+            if rebuild and target.exists():
+                target.unlink()
+            with _readable(target):
+                return _sync(root, target, options)
+    finally:
+        os.close(folder)
+
+
+def _sync(root: Path, target: Path, options: NearDupOptions | None) -> tuple[IndexStats, list[str]]:
     from hygiene.document import ReadError
     from hygiene.read import iter_documents
 
-    target = index_path(root)
-    if rebuild and target.exists():
-        target.unlink()
     index = ArchiveIndex(target, options, create=True)
     finder = NearDuplicateFinder(index.options)  # a run's own sketches, the same way
     stats, errors = IndexStats(), []

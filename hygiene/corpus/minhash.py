@@ -63,10 +63,27 @@ def shingle_hashes(text: str, k: int = 5) -> Hashes:
     """
     if k < 1:
         raise ValueError("k must be at least 1")
-    codes = np.frombuffer(normalise(text).encode("utf-32-le"), dtype="<u4").astype(_U64)
-    if codes.size == 0:
+    norm = normalise(text)
+    if not norm:
         return np.empty(0, dtype=_U64)
-    width = min(k, codes.size)
+    width = min(k, len(norm))
+    windows = len(norm) - width + 1
+    # In blocks of windows, each deduplicated: memory stays a few times the text
+    # (a 100 MB document must not need 4 GB here), and the hashes are the same.
+    blocks = [
+        _unique(_window_hashes(norm[i : i + _WINDOWS + width - 1], width))
+        for i in range(0, windows, _WINDOWS)
+    ]
+    hashes = blocks[0] if len(blocks) == 1 else _unique(np.concatenate(blocks))
+    return hashes.astype(_U64)
+
+
+_WINDOWS = 1 << 20  # windows hashed at a time
+
+
+def _window_hashes(chunk: str, width: int) -> npt.NDArray[np.uint32]:
+    """The 32-bit hash of every window of ``width`` code points in ``chunk``."""
+    codes = np.frombuffer(chunk.encode("utf-32-le"), dtype="<u4").astype(_U64)
     windows = codes.size - width + 1
     h = np.full(windows, _POLY_SEED, dtype=_U64)
     for j in range(width):
@@ -74,6 +91,10 @@ def shingle_hashes(text: str, k: int = 5) -> Hashes:
         h += codes[j : j + windows]
     h = _splitmix64(h)
     h >>= _U64(32)
+    return h.astype(np.uint32)
+
+
+def _unique(h: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
     h.sort()  # np.unique costs several times a sort on document-sized arrays
     return h[np.concatenate(([True], h[1:] != h[:-1]))]
 

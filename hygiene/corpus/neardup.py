@@ -9,18 +9,23 @@ its threshold and the two share their figures (template stories such as weekly
 statistics share words, not numbers). Groups then merge strongest pair first,
 and only when most of their cross pairs hold too, so that one bridging document
 or a shared footer cannot chain two stories together.
+
+The work is linear in the corpus however many copies a story has: which pairs are
+verified is bounded per document (``hygiene.corpus.linking``), and the cohesion of
+two groups is judged on a bounded number of members of each.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from hygiene.config import DEFAULTS, KEEP_POLICIES
+from hygiene.corpus import linking
 from hygiene.corpus.minhash import (
     MinHasher,
     band_keys,
@@ -29,6 +34,7 @@ from hygiene.corpus.minhash import (
     lsh_params,
     shingle_hashes,
 )
+from hygiene.corpus.store import PairCheck, SketchStore
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -106,17 +112,17 @@ class Cluster:
 class NearDuplicateFinder:
     """Collects sketches with ``add``; ``clusters`` groups the near-duplicates.
 
-    Built for corpora: the sketches are the only per-document state, candidates
-    come from sorting each band's rows (documents with equal rows share the LSH
-    bucket) and verified pairs are kept in numpy arrays, so a corpus full of
-    reprints costs arrays, not millions of Python objects.
+    Built for corpora: the sketches, in columns (``SketchStore``), are the only
+    per-document state; candidates come from sorting each band's rows (documents
+    with equal rows share the LSH bucket), and verification and grouping work on
+    arrays of pairs bounded per document.
     """
 
     def __init__(self, options: NearDupOptions | None = None) -> None:
         self.options = options or NearDupOptions()
         self.hasher = MinHasher(self.options.num_perm)
         self.bands, self.rows = lsh_params(self.options.threshold, self.options.num_perm)
-        self.entries: dict[str, Entry] = {}
+        self.store = SketchStore(self.options.num_perm)
 
     def add(self, key: str, path: str, text: str, date: str | None = None) -> None:
         self.add_entry(self.entry(key, path, text, date))
@@ -130,7 +136,7 @@ class NearDuplicateFinder:
 
     def add_entry(self, entry: Entry) -> None:
         """Collect a sketch; candidates are found when clusters are asked for."""
-        self.entries[entry.key] = entry
+        self.store.add(entry)
 
     def comparable(self, entry: Entry) -> bool:
         return entry.size >= self.options.min_shingles
@@ -145,187 +151,149 @@ class NearDuplicateFinder:
         return j, containment(j, a.size, b.size)
 
     def same_story(self, a: Entry, b: Entry, j: float, c: float, scale: float = 1.0) -> bool:
-        """The verification of a candidate pair (thresholds scaled by ``scale``)."""
-        return bool(self._close(j, c, scale)) and self._same_figures(a, b, scale)
-
-    def _close(self, j: Any, c: Any, scale: float = 1.0) -> Any:
-        """Jaccard, or containment above a Jaccard floor: for one pair (floats) or
-        many (arrays), by the same expression."""
+        """The one pair check (thresholds scaled by ``scale``); ``PairCheck`` is the
+        same over arrays of pairs."""
         opts = self.options
-        return (j >= opts.threshold * scale) | (
-            (c >= opts.min_containment * scale) & (j >= opts.containment_floor * scale)
+        close = (j >= opts.threshold * scale) or (
+            c >= opts.min_containment * scale and j >= opts.containment_floor * scale
         )
+        overlap = number_overlap(a.numbers, b.numbers)
+        return close and overlap >= opts.min_number_overlap * scale
 
-    def _same_figures(self, a: Entry, b: Entry, scale: float = 1.0) -> bool:
-        return number_overlap(a.numbers, b.numbers) >= self.options.min_number_overlap * scale
+    def check(self) -> PairCheck:
+        return PairCheck(self.options, self.store.columns())
 
-    def _comparable_keys(self) -> list[str]:
-        return sorted(k for k, e in self.entries.items() if self.comparable(e))
+    def comparable_rows(self) -> npt.NDArray[np.int64]:
+        """Store rows of the comparable sketches, in key order: position p is row
+        ``rows[p]``, and positions order pairs the same way whatever the input order."""
+        store, least = self.store, self.options.min_shingles
+        keys = sorted(k for k, r in store.rows.items() if store.sizes[r] >= least)
+        return np.fromiter((store.rows[k] for k in keys), dtype=np.int64, count=len(keys))
 
-    def _band_codes(self, keys: list[str]) -> Iterator[npt.NDArray[np.int64]]:
-        """Per band, its candidate pairs as ``i * n + j`` (i < j, indexes into sorted
-        ``keys``): sort the documents by the band's rows; a run of equal rows is a
-        bucket, and every pair in it is a candidate."""
-        n = len(keys)
-        if n < 2:
-            return
-        sig = np.stack([self.entries[k].signature for k in keys]).astype("<u4")
-        width = np.dtype((np.void, self.rows * 4))
-        for band in range(self.bands):
-            rows = np.ascontiguousarray(sig[:, band * self.rows : (band + 1) * self.rows])
-            column = rows.view(width).ravel()
-            order = np.argsort(column, kind="stable")
-            same = column[order][1:] == column[order][:-1]
-            if same.any():
-                runs = [np.sort(order[lo:hi]) for lo, hi in _runs(same) if hi - lo > 1]
-                yield np.unique(np.concatenate([_pair_codes(r, n) for r in runs]))
-
-    def candidates(self) -> Iterable[tuple[str, str]]:
-        """Pairs (a < b) sharing an LSH band."""
-        keys = self._comparable_keys()
-        n = len(keys)
-        found = np.zeros(0, dtype=np.int64)
-        for codes in self._band_codes(keys):
-            found = np.union1d(found, codes)
-        for code in found.tolist():
-            yield keys[code // n], keys[code % n]
-
-    def _verified(
-        self, candidates: Iterable[tuple[str, str]] | None
-    ) -> tuple[
-        list[str],
-        npt.NDArray[np.int64],
-        npt.NDArray[np.int64],
-        npt.NDArray[np.float64],
-        npt.NDArray[np.float64],
-    ]:
-        """(keys, a, b, jaccard, containment) of the verified pairs, as arrays.
-
-        Candidates are verified band by band and only the verified pairs are kept:
-        with a low threshold most candidates are false, and a reprint-heavy corpus
-        has millions of them."""
-        keys = sorted(self.entries)
-        n = len(keys)
-        rank = {k: i for i, k in enumerate(keys)}
-        if candidates is None:
-            comparable = self._comparable_keys()
-            remap = np.array([rank[k] for k in comparable], dtype=np.int64)
-            m = max(len(comparable), 1)
-            batches: Iterable[npt.NDArray[np.int64]] = (
-                remap[codes // m] * n + remap[codes % m] for codes in self._band_codes(comparable)
-            )
-        else:
-            pairs = {(rank[x], rank[y]) if x < y else (rank[y], rank[x]) for x, y in candidates}
-            batches = [np.array(sorted(x * n + y for x, y in pairs), dtype=np.int64)]
-        sig = np.stack([self.entries[k].signature for k in keys]) if keys else _NO_SIGNATURES
-        size = np.array([self.entries[k].size for k in keys], dtype=np.float64)
-        verified = np.zeros(0, dtype=np.int64)
-        for codes in batches:
-            fresh = codes[~np.isin(codes, verified, kind="sort")]
-            for lo in range(0, len(fresh), _CHUNK):  # bounded temporaries
-                chunk = fresh[lo : lo + _CHUNK]
-                keep = self._verify(keys, sig, size, chunk // n, chunk % n)
-                verified = np.union1d(verified, chunk[keep])
-        a, b = verified // n, verified % n
-        j, c = self._estimates(sig, size, a, b)
-        return keys, a, b, j, c
-
-    @staticmethod
-    def _estimates(
-        sig: npt.NDArray[np.unsignedinteger[Any]],
-        size: npt.NDArray[np.float64],
-        a: npt.NDArray[np.int64],
-        b: npt.NDArray[np.int64],
-    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-        j = np.zeros(len(a), dtype=np.float64)
-        for lo in range(0, len(a), _CHUNK):  # bounded temporaries: rows are 512 bytes
-            hi = lo + _CHUNK
-            j[lo:hi] = np.count_nonzero(sig[a[lo:hi]] == sig[b[lo:hi]], axis=1) / sig.shape[1]
-        return j, _containment(j, size[a], size[b])
-
-    def _verify(
-        self,
-        keys: list[str],
-        sig: npt.NDArray[np.unsignedinteger[Any]],
-        size: npt.NDArray[np.float64],
-        a: npt.NDArray[np.int64],
-        b: npt.NDArray[np.int64],
-    ) -> npt.NDArray[np.bool_]:
-        """Which candidate pairs pass: close enough, then the same figures."""
-        j, c = self._estimates(sig, size, a, b)
-        keep: npt.NDArray[np.bool_] = self._close(j, c)
-        for i in np.flatnonzero(keep).tolist():
-            ea, eb = self.entries[keys[int(a[i])]], self.entries[keys[int(b[i])]]
-            keep[i] = self._same_figures(ea, eb)
-        return keep
-
-    def pairs(
-        self, candidates: Iterable[tuple[str, str]] | None = None
-    ) -> Iterable[tuple[str, str, float, float]]:
-        """Verified candidate pairs (a < b)."""
-        keys, a, b, j, c = self._verified(candidates)
-        for i in range(len(a)):
-            yield keys[int(a[i])], keys[int(b[i])], float(j[i]), float(c[i])
-
-    def linked(self, a: str, b: str) -> bool:
-        """A pair that belongs together, under the looser bar used inside a cluster."""
-        ea, eb = self.entries[a], self.entries[b]
-        j, c = self.similar(ea, eb)
-        return self.same_story(ea, eb, j, c, self.options.cohesion)
-
-    def groups(self, candidates: Iterable[tuple[str, str]] | None = None) -> list[list[str]]:
+    def groups(self, linked: Iterable[tuple[str, str]] | None = None) -> list[list[str]]:
         """Verified pairs merged strongest first; two groups merge only when most of
         their cross pairs are linked too, so one bridging document (a copy that gained
-        a sentence from another story, a shared template) cannot chain two stories."""
-        keys, a, b, j, c = self._verified(candidates)
-        order = np.lexsort((b, a, -np.maximum(j, c)))  # strongest first, then by keys
-        members: dict[int, list[int]] = {}
-        owner: dict[int, int] = {}
-        for x, y in _chunked_pairs(a[order], b[order]):
-            for key in (x, y):
-                if key not in owner:
-                    owner[key] = key
-                    members[key] = [key]
-            ga, gb = owner[x], owner[y]
-            if ga == gb:
-                continue
-            cross = [(p, q) for p in members[ga] for q in members[gb]]
-            if sum(self.linked(keys[p], keys[q]) for p, q in cross) * 2 < len(cross):
-                continue
-            keep, gone = sorted((ga, gb))
-            for key in members[gone]:
-                owner[key] = keep
-            members[keep] += members.pop(gone)
-        return sorted(sorted(keys[i] for i in m) for m in members.values() if len(m) > 1)
+        a sentence from another story, a shared template) cannot chain two stories.
 
-    def clusters(self, candidates: Iterable[tuple[str, str]] | None = None) -> list[Cluster]:
-        """Clusters of verified pairs; ``candidates`` (a < b) replace the in-memory
-        LSH lookup when an engine found them by grouping band keys."""
-        out: list[Cluster] = []
-        for members in self.groups(candidates):
-            kept = self._keep(members)
-            cluster = Cluster(len(out), members, kept)
-            for m in members:
-                j, c = self.similar(self.entries[kept], self.entries[m])
-                cluster.similarity[m] = 1.0 if m == kept else j
-                cluster.containment[m] = 1.0 if m == kept else c
-            out.append(cluster)
+        ``linked``: pairs an engine verified itself (``linking`` step 1), instead of
+        the in-memory LSH lookup."""
+        rows, check = self.comparable_rows(), self.check()
+        if linked is None:
+            component = linking.components(check, rows, self.bands, self.rows)
+        else:
+            component = linking.components_of(len(rows), *self._positions(rows, linked))
+        codes = linking.verified_pairs(check, rows, component, self.bands, self.rows)
+        a, b = codes // max(len(rows), 1), codes % max(len(rows), 1)
+        j, c = check.estimates(rows[a], rows[b])
+        order = np.lexsort((b, a, -np.maximum(j, c)))  # strongest first, then by keys
+        big = np.bincount(component, minlength=len(rows))[component] > linking.SMALL
+        merged = _Merger(check, rows, big, self.options.cohesion)
+        for x, y in _chunked_pairs(a[order], b[order]):
+            merged.offer(x, y)
+        keys = self.store.keys
+        found = (sorted(keys[int(rows[p])] for p in m) for m in merged.groups())
+        return sorted(found)
+
+    def _positions(
+        self, rows: npt.NDArray[np.int64], pairs: Iterable[tuple[str, str]]
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        position = np.full(len(self.store), -1, dtype=np.int64)
+        position[rows] = np.arange(len(rows))
+        found = np.array(
+            [(self.store.rows[x], self.store.rows[y]) for x, y in pairs], dtype=np.int64
+        ).reshape(-1, 2)
+        p, q = position[found[:, 0]], position[found[:, 1]]
+        usable = (p >= 0) & (q >= 0)
+        return p[usable], q[usable]
+
+    def clusters(self, linked: Iterable[tuple[str, str]] | None = None) -> list[Cluster]:
+        """Clusters of verified pairs, each with its kept copy and every member's
+        similarity to it; ``linked`` as for ``groups``."""
+        out = [
+            Cluster(i, members, self._keep(members))
+            for i, members in enumerate(self.groups(linked))
+        ]
+        rows = self.store.rows
+        kept = np.array([rows[c.kept] for c in out for _ in c.members], dtype=np.int64)
+        member = np.array([rows[m] for c in out for m in c.members], dtype=np.int64)
+        j, c = self.check().estimates(kept, member)
+        at = 0
+        for cluster in out:
+            for m in cluster.members:
+                same = m == cluster.kept
+                cluster.similarity[m] = 1.0 if same else float(j[at])
+                cluster.containment[m] = 1.0 if same else float(c[at])
+                at += 1
         return out
 
+    def sketch(self, key: str) -> Entry:
+        """The stored sketch of a document, without its figures (stored as digests)."""
+        store, row = self.store, self.store.rows[key]
+        signature = store.signatures[row].copy()
+        return Entry(
+            key, store.path(row), store.lengths[row], store.dates[row], store.sizes[row], signature
+        )
+
     def _keep(self, members: list[str]) -> str:
-        entries = [self.entries[m] for m in members]
-        by_path = sorted(entries, key=lambda e: (e.path, e.key))
+        store = self.store
+        rows = sorted((store.path(store.rows[m]), m, store.rows[m]) for m in members)
         if self.options.keep == "longest":
-            return max(by_path, key=lambda e: e.length).key  # ties: first path
+            return max(rows, key=lambda r: store.lengths[r[2]])[1]  # ties: first path
         if self.options.keep == "earliest":
-            dated = [e for e in by_path if e.date]
+            dated = [r for r in rows if store.dates[r[2]]]
             if dated:
-                return min(dated, key=lambda e: e.date or "").key
-        return by_path[0].key
+                return min(dated, key=lambda r: store.dates[r[2]] or "")[1]
+        return rows[0][1]
 
 
-_NO_SIGNATURES = np.zeros((0, 0), dtype=np.uint32)
-_CHUNK = 16384  # pairs compared at once: two 8 MiB blocks of signature rows
+class _Merger:
+    """Groups of positions, merged when most of their cross pairs are linked (the
+    pair check at the ``cohesion`` share of its thresholds). Cohesion is judged on
+    every cross pair in a component of up to ``linking.SMALL`` documents, and on the
+    first ``linking.SAMPLE`` members of each group in a bigger one: bounded work
+    for a story with hundreds of copies. A refusal is remembered until either
+    group grows."""
+
+    def __init__(
+        self,
+        check: PairCheck,
+        rows: npt.NDArray[np.int64],
+        big: npt.NDArray[np.bool_],
+        cohesion: float,
+    ) -> None:
+        self.check, self.rows, self.big, self.cohesion = check, rows, big, cohesion
+        self.members: dict[int, list[int]] = {}
+        self.owner: dict[int, int] = {}
+        self.refused: set[tuple[int, int, int, int]] = set()
+
+    def offer(self, x: int, y: int) -> None:
+        for key in (x, y):
+            if key not in self.owner:
+                self.owner[key] = key
+                self.members[key] = [key]
+        keep, gone = sorted((self.owner[x], self.owner[y]))
+        if keep == gone:
+            return
+        state = (keep, gone, len(self.members[keep]), len(self.members[gone]))
+        if state in self.refused:
+            return
+        if not self._cohesive(self.members[keep], self.members[gone]):
+            self.refused.add(state)
+            return
+        for key in self.members[gone]:
+            self.owner[key] = keep
+        self.members[keep] += self.members.pop(gone)
+
+    def _cohesive(self, first: list[int], second: list[int]) -> bool:
+        most = linking.SAMPLE if self.big[first[0]] else linking.SMALL
+        a = np.array(first[:most], dtype=np.int64)
+        b = np.array(second[:most], dtype=np.int64)
+        p, q = np.repeat(a, len(b)), np.tile(b, len(a))
+        linked = self.check.same_story(self.rows[p], self.rows[q], self.cohesion)
+        return int(linked.sum()) * 2 >= len(p)
+
+    def groups(self) -> Iterable[list[int]]:
+        return (m for m in self.members.values() if len(m) > 1)
 
 
 def _chunked_pairs(
@@ -335,27 +303,3 @@ def _chunked_pairs(
     reprint-heavy corpus would otherwise become millions of objects at once)."""
     for lo in range(0, len(a), size):
         yield from zip(a[lo : lo + size].tolist(), b[lo : lo + size].tolist(), strict=True)
-
-
-def _runs(same: npt.NDArray[np.bool_]) -> Iterable[tuple[int, int]]:
-    """(start, end) of each run of equal neighbours in a sorted column."""
-    edges = np.flatnonzero(np.diff(np.concatenate(([0], same.astype(np.int8), [0]))))
-    for lo, hi in zip(edges[0::2].tolist(), edges[1::2].tolist(), strict=True):
-        yield lo, hi + 1
-
-
-def _pair_codes(members: npt.NDArray[np.int64], n: int) -> npt.NDArray[np.int64]:
-    """Every pair (i < j) of a sorted bucket, as ``i * n + j``."""
-    i, j = np.triu_indices(len(members), k=1)
-    return members[i].astype(np.int64) * n + members[j].astype(np.int64)
-
-
-def _containment(
-    j: npt.NDArray[np.float64], size_a: npt.NDArray[np.float64], size_b: npt.NDArray[np.float64]
-) -> npt.NDArray[np.float64]:
-    """``minhash.containment`` over arrays (the same arithmetic, element by element)."""
-    smaller = np.minimum(size_a, size_b)
-    inter = j * (size_a + size_b) / (1.0 + j)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share = np.where(smaller > 0, inter / np.where(smaller > 0, smaller, 1.0), 0.0)
-    return np.minimum(1.0, np.maximum(0.0, share))

@@ -118,7 +118,9 @@ _FILLER_TOKEN = re.compile(
 _FILLER_PUNCT = frozenset(",|·•:;/()[].–—@-")
 
 
-_SEPARATOR = re.compile(r"\s+[|·•–—-]\s+")
+# (?<!\s): a separator is tried only where a run of spaces starts, so a long run of
+# spaces costs linear time, not quadratic (the leftmost match is the same).
+_SEPARATOR = re.compile(r"(?<!\s)\s+[|·•–—-]\s+")
 _SOURCE_NAME = re.compile(r"^[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,3}$")
 
 
@@ -455,7 +457,7 @@ _FULL_DATE = _rx(rf"\b(?:{_MONTHS})\b\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}
 # A comment's time has a clock time, a year, a numeric date or "ago".
 _COMMENT_TIME = re.compile(r"\d{1,2}:\d{2}|\b(?:19|20)\d{2}\b|\d{1,2}/\d{1,2}/\d{2,4}|\bago\b")
 _POSTED_BY = _rx(r"^(?:posted|submitted|written|comment(?:ed)?)\s+by:?\s+\S+(?:\s+of\s+\S+)?")
-_SIGNATURE_PARTS = re.compile(r"\s+(?:[|·•–—-]|@|at|on)\s+", re.IGNORECASE)
+_SIGNATURE_PARTS = re.compile(r"(?<!\s)\s+(?:[|·•–—-]|@|at|on)\s+", re.IGNORECASE)
 
 
 def _is_signature(text: str) -> bool:
@@ -532,7 +534,7 @@ _COOKIES = _rx(
 )
 
 
-_LIST_SEPARATOR = re.compile(r"\s+[|•·]\s+|\s+[|•·]|[|•·]\s+")
+_LIST_SEPARATOR = re.compile(r"(?<!\s)\s+[|•·]\s+|(?<!\s)\s+[|•·]|[|•·]\s+")
 
 
 def _is_menu(text: str) -> bool:

@@ -103,21 +103,35 @@ def _is_headline(shape: LineShape) -> bool:
 
 
 def find_tail(rs: list[Role], flags: list[Verdict | None]) -> Region | None:
-    """The tail region, if the document ends in one."""
+    """The tail region, if the document ends in one.
+
+    A parse that fails from one line fails the same way from every later line it
+    went through (same units, fewer of them), so the next try starts where it
+    stopped: linear in the document, however many furniture lines it has."""
     prose_seen = 0
-    for i, role in enumerate(rs):
+    i = 0
+    while i < len(rs):
+        role = rs[i]
         if role is Role.PROSE:
             prose_seen += 1
         elif role is Role.HEADER and prose_seen >= 2:
-            region = _parse_units(rs, flags, i + 1, need_furniture=False)
+            region, stop = _parse_units(rs, flags, i + 1, need_furniture=False)
             if region is not None:
                 return Region(i, region.end, region.stories, "header")
+            i = max(i + 1, stop)
+            continue
+        i += 1
     # No header: a run of at least two units that each carry an outlet or time line.
-    for i in range(len(rs)):
+    last = _last_content(rs)
+    i = 0
+    while i < len(rs):
         if prose_seen and rs[i] in (Role.FURNITURE, Role.HEADLINE):
-            region = _parse_units(rs, flags, i, need_furniture=True)
-            if region is not None and region.stories >= 2 and region.end >= _last_content(rs):
+            region, stop = _parse_units(rs, flags, i, need_furniture=True)
+            if region is not None and region.stories >= 2 and region.end >= last:
                 return region
+            i = max(i + 1, stop)
+            continue
+        i += 1
     return None
 
 
@@ -127,8 +141,9 @@ def _last_content(rs: list[Role]) -> int:
 
 def _parse_units(
     rs: list[Role], flags: list[Verdict | None], start: int, need_furniture: bool
-) -> Region | None:
-    """Read headline(+lede) units from start; None unless at least one story."""
+) -> tuple[Region | None, int]:
+    """Read headline(+lede) units from start; None unless at least one story. Also
+    where the reading stopped."""
     stories = 0
     end = -1
     i = start
@@ -162,8 +177,8 @@ def _parse_units(
         i = end + 1
         unit_furniture = False
     if stories == 0:
-        return None
-    return Region(start, end, stories, None)
+        return None, i
+    return Region(start, end, stories, None), i
 
 
 def _is_signature(flag: Verdict | None) -> bool:
@@ -172,6 +187,19 @@ def _is_signature(flag: Verdict | None) -> bool:
 
 def find_comment_thread(rs: list[Role], flags: list[Verdict | None]) -> Region | None:
     """From a comments header or the first signature to the last comment."""
+    # Signatures from each line on, and the last line a thread can end on: counted
+    # once, so that a page of comment lines costs linear time.
+    signatures_from = [0] * (len(rs) + 1)
+    for j in range(len(rs) - 1, -1, -1):
+        signatures_from[j] = signatures_from[j + 1] + _is_signature(flags[j])
+    last_end = max(
+        (
+            j
+            for j in range(len(rs))
+            if rs[j] in (Role.PROSE, Role.HEADLINE) or _is_signature(flags[j])
+        ),
+        default=-1,
+    )
     prose_before = 0
     for i, role in enumerate(rs):
         flag = flags[i]
@@ -180,16 +208,11 @@ def find_comment_thread(rs: list[Role], flags: list[Verdict | None]) -> Region |
             continue
         if prose_before < 2 or flag is None or flag.code != "HY106":
             continue
-        signatures = sum(_is_signature(f) for f in flags[i:])
+        signatures = signatures_from[i]
         if signatures < (1 if not _is_signature(flag) else 2):
             continue
-        end = max(
-            j
-            for j in range(i, len(rs))
-            if rs[j] in (Role.PROSE, Role.HEADLINE) or _is_signature(flags[j])
-        )
-        if end > i:
-            return Region(i, end, signatures, "comments")
+        if last_end > i:  # a signature at or after i: last_end >= i
+            return Region(i, last_end, signatures, "comments")
     return None
 
 

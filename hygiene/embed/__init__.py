@@ -54,7 +54,22 @@ def configured_threads() -> int | None:
 
 
 def configure_threads(threads: int | None) -> None:
-    """Threads per model for this process, set before the model loads: a job with
-    N worker processes gives each its share of the cores instead of oversubscribing."""
+    """Threads per model for this process, set before the model loads (None: the
+    model's default, one thread for the ONNX model): a job's worker processes get one
+    each, and -j, not threads, spreads the work over the cores."""
     global _THREADS
     _THREADS = threads
+
+
+_CACHE: str | None = None
+
+
+def configured_cache() -> str | None:
+    return _CACHE
+
+
+def configure_cache(path: str | None) -> None:
+    """The on-disk vector cache for this process's models (``embed.store``), set
+    before the model loads; None leaves it to $HYGIENE_EMBED_CACHE."""
+    global _CACHE
+    _CACHE = path

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,9 +35,9 @@ class OnnxEmbedder:
         self._path = path
         tokenizer = assets.model_file(TOKENIZER_FILE)
         options = ort.SessionOptions()
-        options.intra_op_num_threads = (
-            threads or configured_threads() or min(os.cpu_count() or 1, 4)
-        )
+        # One thread per process: a sentence per run leaves a second thread little to
+        # do, and under load it costs twice the CPU for nothing; -j gives parallelism.
+        options.intra_op_num_threads = threads or configured_threads() or 1
         options.inter_op_num_threads = 1
         try:
             self._session = ort.InferenceSession(

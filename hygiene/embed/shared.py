@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from hygiene.embed import Vectors
     from hygiene.embed.store import VectorStore
 
-_SHARED: dict[str, Embedder] = {}
+_SHARED: dict[str, CachedEmbedder] = {}
 _LOCK = threading.Lock()
 
 
@@ -114,7 +114,8 @@ def check_backend(backend: str) -> None:
 
 
 def shared_embedder(backend: str = "onnx") -> Embedder:
-    """The process-wide embedder for a backend, loaded on first use."""
+    """The process-wide embedder for a backend, loaded on first use, with the
+    vector cache file this process is configured with now."""
     with _LOCK:
         if backend not in _SHARED:
             if backend == "onnx":
@@ -127,17 +128,23 @@ def shared_embedder(backend: str = "onnx") -> Embedder:
                 inner = SentenceTransformerEmbedder()
             else:
                 raise ValueError(f"unknown embedding backend {backend!r}; choose from {BACKENDS}")
-            _SHARED[backend] = CachedEmbedder(inner, store=_store_for(inner))
-        return _SHARED[backend]
+            _SHARED[backend] = CachedEmbedder(inner)
+        shared = _SHARED[backend]
+        _attach_store(shared)
+        return shared
 
 
-def _store_for(inner: Embedder) -> VectorStore | None:
-    """The on-disk vector store named by $HYGIENE_EMBED_CACHE, if any."""
+def _attach_store(embedder: CachedEmbedder) -> None:
+    """Give the embedder the store configured now ($HYGIENE_EMBED_CACHE otherwise)."""
     import os
 
+    from hygiene.embed import configured_cache
     from hygiene.embed.store import ENV, VectorStore
 
-    path = os.environ.get(ENV)
-    if not path:
-        return None
-    return VectorStore(Path(path), getattr(inner, "identity", inner.name))
+    path = configured_cache() or os.environ.get(ENV)
+    current = embedder.store.path if embedder.store is not None else None
+    if path is None:
+        embedder.store = None
+    elif current != Path(path):
+        identity = getattr(embedder.inner, "identity", embedder.inner.name)
+        embedder.store = VectorStore(Path(path), identity)

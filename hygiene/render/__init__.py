@@ -2,35 +2,47 @@
 
 Renderers are plain functions of a Report; the heavier ones (html, sarif,
 markdown) live in their own modules and are imported only when asked for.
+``chunks`` hands the rendering out in pieces for ``write_output`` to stream.
 """
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
 
-from hygiene.render.text import render_concise, render_text
+from hygiene.render.text import iter_concise, iter_text
 from hygiene.report import Report
 
 FORMATS = ("text", "json", "concise", "html", "sarif", "markdown")
 
 
 def render(report: Report, fmt: str, *, color: bool = False, statistics: bool = False) -> str:
+    return "".join(chunks(report, fmt, color=color, statistics=statistics))
+
+
+def chunks(
+    report: Report, fmt: str, *, color: bool = False, statistics: bool = False
+) -> Iterator[str]:
+    """The rendering in pieces: JSON, text and concise a file at a time, so that a
+    corpus report is written as a stream; HTML (bounded by its size budget), SARIF
+    and Markdown whole."""
     if fmt == "json":
-        return json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n"
-    if fmt == "concise":
-        return render_concise(report)
-    if fmt == "text":
-        return render_text(report, color=color, statistics=statistics)
-    if fmt == "html":
+        yield from report.iter_json()
+        yield "\n"
+    elif fmt == "concise":
+        yield from iter_concise(report)
+    elif fmt == "text":
+        yield from iter_text(report, color=color, statistics=statistics)
+    elif fmt == "html":
         from hygiene.render.html import render_html
 
-        return render_html(report)
-    if fmt == "sarif":
+        yield render_html(report)
+    elif fmt == "sarif":
         from hygiene.render.sarif import render_sarif
 
-        return render_sarif(report)
-    if fmt == "markdown":
+        yield render_sarif(report)
+    elif fmt == "markdown":
         from hygiene.render.markdown import render_markdown
 
-        return render_markdown(report, statistics=statistics)
-    raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+        yield render_markdown(report, statistics=statistics)
+    else:
+        raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")

@@ -24,6 +24,7 @@ from hygiene.render.text import (
 )
 from hygiene.report import Report
 from hygiene.rules import RULES
+from hygiene.text import printable
 
 _FLAGGED_WIDTH = 100
 # ASCII punctuation that means something inline or in a table; a backslash makes it literal.
@@ -122,6 +123,6 @@ def _cluster_row(cluster: Cluster) -> tuple[str, ...]:
 def _errors(report: Report) -> list[str]:
     if not report.errors:
         return []
-    rows = [(code(e.path), text(e.message)) for e in report.errors]
+    rows = [(code(printable(e.path)), text(e.message)) for e in report.errors]
     title = f"## Errors ({plural(len(rows), 'file')} not read)"
     return [title, table(("File", "Error"), rows, right=())]

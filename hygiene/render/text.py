@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import chain
 
 from hygiene.document import Document, FileResult
 from hygiene.findings import Category, Finding
 from hygiene.report import Report
 from hygiene.rules import RULES
+from hygiene.text import printable
 
 _SNIPPET = 72
 # ANSI SGR codes, applied after padding so that columns stay aligned.
@@ -18,8 +21,9 @@ _SEVERITY_COLOR = {"error": _RED, "warning": _YELLOW}
 
 
 def location(doc: Document) -> str:
-    """How a document is named in linter output: its path, or path#id for records."""
-    return doc.id
+    """How a document is named in linter output: its path, or path#id for records,
+    on one line whatever its name holds."""
+    return printable(doc.id)
 
 
 def concise_line(doc: Document, f: Finding) -> str:
@@ -27,9 +31,16 @@ def concise_line(doc: Document, f: Finding) -> str:
 
 
 def render_concise(report: Report) -> str:
-    lines = [concise_line(r.doc, f) for r in report.files for f in r.findings]
-    lines += [f"{e.path}: error: {e.message}" for e in report.errors]
-    return "".join(line + "\n" for line in lines)
+    return "".join(iter_concise(report))
+
+
+def iter_concise(report: Report) -> Iterator[str]:
+    """The concise rendering a line at a time."""
+    for r in report.files:
+        for f in r.findings:
+            yield concise_line(r.doc, f) + "\n"
+    for e in report.errors:
+        yield f"{printable(e.path)}: error: {e.message}\n"
 
 
 def _style(text: str, code: str, color: bool) -> str:
@@ -109,16 +120,28 @@ def _int(value: object) -> int:
 
 
 def render_text(report: Report, *, color: bool = False, statistics: bool = False) -> str:
+    return "".join(iter_text(report, color=color, statistics=statistics))
+
+
+def iter_text(report: Report, *, color: bool = False, statistics: bool = False) -> Iterator[str]:
+    """The text report a block at a time (one per flagged file, then the corpus)."""
     # The cli only knows whether stdout is a terminal; NO_COLOR (no-color.org) is the
     # user's standing request to go without, whatever the output is.
     color = color and not os.environ.get("NO_COLOR")
     if statistics:
-        return _statistics(report, color)
-    blocks = [_file_lines(r, color) for r in report.files if r.findings]
-    blocks.append(_cluster_lines(report, color))
-    blocks.append([_style(f"error: {e.path}: {e.message}", _RED, color) for e in report.errors])
-    blocks.append(_summary_lines(report, color))
-    return "\n\n".join("\n".join(b) for b in blocks if b) + "\n"
+        yield _statistics(report, color)
+        return
+    files = (_file_lines(r, color) for r in report.files if r.findings)
+    errors = [
+        _style(f"error: {printable(e.path)}: {e.message}", _RED, color) for e in report.errors
+    ]
+    corpus = (_cluster_lines(report, color), errors, _summary_lines(report, color))
+    separator = ""
+    for block in chain(files, corpus):
+        if block:
+            yield separator + "\n".join(block)
+            separator = "\n\n"
+    yield "\n"
 
 
 def _file_lines(result: FileResult, color: bool) -> list[str]:

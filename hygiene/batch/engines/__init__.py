@@ -4,8 +4,9 @@ An engine runs the two passes of a job over the inputs and hands back results
 in input order, so output never depends on the engine or on ``--jobs``:
 
 - ``sketches``: the first pass, a (sketch or read error, fingerprint) per item;
-- ``candidates``: near-duplicate candidate pairs, when the engine grouped the
-  LSH band keys itself (None: the job's in-memory LSH index finds them);
+- ``linked``: near-duplicate pairs the engine verified itself, bucket by bucket
+  of the LSH band keys (None: the job's in-memory LSH index finds them; see
+  ``hygiene.corpus.linking``);
 - ``analysed``: the second pass, one ``Analysed`` per item not skipped; every
   item is first shown to ``visit``, which may skip it.
 
@@ -40,7 +41,7 @@ Visit = Callable[[int, Item], bool]
 class Engine(Protocol):
     def sketches(self, paths: Sequence[str], spec: JobSpec) -> Iterator[SketchResult]: ...
 
-    def candidates(self) -> set[tuple[str, str]] | None: ...
+    def linked(self) -> Iterator[tuple[str, str]] | None: ...
 
     def analysed(
         self,

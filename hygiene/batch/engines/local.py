@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -34,7 +37,7 @@ class LocalEngine:
         items = iter_documents(paths, spec.read)
         return self._map(spec, None, "sketch", items)
 
-    def candidates(self) -> set[tuple[str, str]] | None:
+    def linked(self) -> Iterator[tuple[str, str]] | None:
         return None
 
     def analysed(
@@ -76,9 +79,12 @@ class LocalEngine:
 
         # spawn, not fork: forking a process whose model runtime has threads can deadlock.
         context = multiprocessing.get_context("spawn")
-        threads = spec.threads or max(1, (os.cpu_count() or 1) // self.jobs)
+        threads = spec.threads or 1  # a thread per worker: the processes are the parallelism
         with ProcessPoolExecutor(
-            self.jobs, context, initializer=_start_worker, initargs=(spec, decisions, threads)
+            self.jobs,
+            context,
+            initializer=_start_worker,
+            initargs=(spec, decisions, threads, os.getpid()),
         ) as pool:
             pending: deque[Future[list[Any]]] = deque()
             iterator = iter(items)
@@ -93,9 +99,13 @@ class LocalEngine:
 _WORKER: Worker | None = None
 
 
-def _start_worker(spec: JobSpec, decisions: CorpusDecisions | None, threads: int) -> None:
+def _start_worker(
+    spec: JobSpec, decisions: CorpusDecisions | None, threads: int, parent: int
+) -> None:
     global _WORKER
     from dataclasses import replace
+
+    exit_with_parent(parent)
 
     _WORKER = Worker(replace(spec, threads=threads), decisions)
 
@@ -104,3 +114,29 @@ def _run_chunk(method: str, chunk: list[Item]) -> list[object]:
     assert _WORKER is not None, "worker not started"
     call = getattr(_WORKER, method)
     return [call(item) for item in chunk]
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+WATCH_INTERVAL = 1.0  # seconds between two looks at the parent
+
+
+def exit_with_parent(parent: int) -> None:
+    """A worker must not outlive its job: after ``kill -9`` of the main process its
+    workers would go on for hours. On Linux the kernel kills the worker with its
+    parent (PR_SET_PDEATHSIG); everywhere, a thread checks the parent every second."""
+    if sys.platform.startswith("linux"):
+        import contextlib
+        import ctypes
+        import signal
+
+        with contextlib.suppress(OSError, AttributeError):  # the watchdog still stops it
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before this worker was ready
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(WATCH_INTERVAL)
+    os._exit(1)

@@ -4,10 +4,12 @@
   workers, so the driver never holds the corpus.
 - Per-document stages are ``map_batches`` over a pool of actors, each holding
   one ``Worker`` (the model loads once per actor).
-- Near-duplicate candidates are found by grouping LSH band keys with
-  ``groupby``: documents sharing a bucket become candidate pairs, the same set
-  the local engine's in-memory index finds. Verification and clustering then
-  run on the driver over the (small) sketches, with the same code as locally,
+- Near-duplicates are linked on the workers: the LSH band keys are grouped with
+  ``groupby``, and each bucket's documents are verified against their next
+  bucket-mates (``hygiene.corpus.linking`` step 1) with the finder's pair check.
+  Only a spanning forest of each bucket's verified pairs reaches the driver,
+  whose components are those the local engine finds; the driver then verifies
+  the pairs inside each component and groups them with the same code as locally,
   so the output is the same as the local engine's.
 
 Rows carry pickled objects: our Documents, Sketches and results are plain
@@ -20,12 +22,13 @@ from __future__ import annotations
 import os
 import pickle
 from collections.abc import Iterator, Sequence
-from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
 from hygiene.batch.engines import EngineUnavailable, Visit
 from hygiene.batch.worker import Analysed, JobSpec, Worker
 from hygiene.corpus.decisions import CorpusDecisions, CorpusPass
+from hygiene.corpus.linking import WINDOW
+from hygiene.corpus.neardup import Entry, NearDuplicateFinder, NearDupOptions
 from hygiene.document import ReadError
 from hygiene.read import ReadOptions, Source, iter_sources, read_source
 
@@ -95,15 +98,19 @@ class RayEngine:
         for row in self._sketched.iter_rows():
             yield pickle.loads(row["blob"])
 
-    def candidates(self) -> set[tuple[str, str]] | None:
-        """Candidate pairs from documents that share an LSH bucket."""
+    def linked(self) -> Iterator[tuple[str, str]] | None:
+        """Verified pairs linking documents that share an LSH bucket."""
         if self._sketched is None or self._spec is None:
-            return set()
+            return iter(())
         bands = self._sketched.flat_map(_band_rows)
         if bands.count() == 0:
-            return set()
-        pairs = bands.groupby("band").map_groups(_pairs_in_bucket, batch_format="numpy")
-        return {(str(row["a"]), str(row["b"])) for row in pairs.iter_rows()}
+            return iter(())
+        options = self._spec.corpus.neardup
+        link: Any = _linked_in_bucket
+        pairs = bands.groupby("band").map_groups(
+            link, fn_kwargs={"options": options}, batch_format="numpy"
+        )
+        return ((str(row["a"]), str(row["b"])) for row in pairs.iter_rows())
 
     def analysed(
         self,
@@ -156,19 +163,45 @@ class _Sketcher:
             comparable = entry is not None and self.finder.comparable(entry)
             keys = self.finder.band_keys(entry) if entry is not None and comparable else []
             blobs.append(pickle.dumps((sketch, print_)))
-            bands.append(pickle.dumps((getattr(sketch, "key", ""), keys)))
+            bands.append(pickle.dumps((entry, keys)))
         return {"blob": blobs, "bands": bands}
 
 
 def _band_rows(row: dict[str, Any]) -> list[dict[str, Any]]:
-    key, keys = pickle.loads(row["bands"])
-    return [{"band": band, "key": key} for band in keys]
+    entry, keys = pickle.loads(row["bands"])
+    sketch = pickle.dumps(entry)
+    return [{"band": band, "key": entry.key, "entry": sketch} for band in keys]
 
 
-def _pairs_in_bucket(group: dict[str, Any]) -> dict[str, list[str]]:
-    members = sorted({str(k) for k in group["key"]})
-    pairs = list(combinations(members, 2))
-    return {"a": [a for a, _ in pairs], "b": [b for _, b in pairs]}
+def _linked_in_bucket(group: dict[str, Any], options: NearDupOptions) -> dict[str, list[str]]:
+    """A bucket's documents in key order, each verified against its next
+    ``WINDOW - 1`` bucket-mates unless already linked: the verified pairs that
+    joined two groups (a spanning forest of the bucket's verified pairs)."""
+    finder = NearDuplicateFinder(options)
+    entries: dict[str, Entry] = {
+        str(k): pickle.loads(e) for k, e in zip(group["key"], group["entry"], strict=True)
+    }
+    members = sorted(entries)
+    root = list(range(len(members)))
+
+    def find(i: int) -> int:
+        while root[i] != i:
+            root[i] = root[root[i]]
+            i = root[i]
+        return i
+
+    a, b = [], []
+    for i, x in enumerate(members):
+        for k in range(i + 1, min(i + WINDOW, len(members))):
+            ri, rk = find(i), find(k)
+            if ri == rk:
+                continue
+            ex, ey = entries[x], entries[members[k]]
+            if finder.same_story(ex, ey, *finder.similar(ex, ey)):
+                root[max(ri, rk)] = min(ri, rk)
+                a.append(x)
+                b.append(members[k])
+    return {"a": a, "b": b}
 
 
 class _Analyser:

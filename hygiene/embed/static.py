@@ -1,0 +1,66 @@
+"""A static embedding distilled from all-MiniLM-L6-v2: a cheap first look.
+
+Every token of MiniLM's vocabulary has one vector (``models/static-minilm.npy``,
+built by ``scripts/build_static_model.py``); a text's vector is the normalised
+sum of its tokens' vectors. It costs microseconds where the transformer costs
+milliseconds, and agrees with it well enough to say which documents are worth
+MiniLM's time (never to give a verdict of its own).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from hygiene import assets
+from hygiene.embed import MAX_TOKENS, MODEL_NAME, TOKENIZER_FILE
+
+if TYPE_CHECKING:
+    from hygiene.embed import Vectors
+
+STATIC_FILE = "static-minilm.npy"
+
+
+class StaticEmbedder:
+    """Token vectors summed and normalised; deterministic and batch-independent."""
+
+    name = f"{MODEL_NAME} (static, distilled)"
+
+    def __init__(self, table_file: Path | None = None) -> None:
+        import numpy as np
+        from tokenizers import Tokenizer
+
+        path = table_file or assets.model_file(STATIC_FILE)
+        tokenizer = assets.model_file(TOKENIZER_FILE)
+        try:
+            self._table = np.load(path, allow_pickle=False).astype(np.float32)
+            self._tokenizer = Tokenizer.from_file(str(tokenizer))
+        except Exception as exc:  # numpy and tokenizers raise their own types
+            raise assets.ModelError(
+                f"model file {path} could not be loaded ({exc}); "
+                f"{assets.how_to_restore(STATIC_FILE)}"
+            ) from exc
+        if self._table.ndim != 2 or len(self._table) != self._tokenizer.get_vocab_size():
+            raise assets.version_mismatch(
+                STATIC_FILE, path, "does not match the tokenizer's vocabulary"
+            )
+        self._tokenizer.no_padding()
+        self._tokenizer.no_truncation()
+        self.dim = self._table.shape[1]
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        import numpy as np
+
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        encoded = self._tokenizer.encode_batch(list(texts), add_special_tokens=False)
+        ids = [e.ids[:MAX_TOKENS] for e in encoded]
+        lengths = np.array([len(i) for i in ids])
+        flat = np.fromiter((t for i in ids for t in i), dtype=np.int64, count=int(lengths.sum()))
+        sums = np.zeros((len(texts), self.dim), dtype=np.float32)
+        rows = np.repeat(np.arange(len(texts)), lengths)
+        np.add.at(sums, rows, self._table[flat])
+        norms = np.linalg.norm(sums, axis=1, keepdims=True)
+        unit: Vectors = sums / np.clip(norms, 1e-12, None)
+        return unit
