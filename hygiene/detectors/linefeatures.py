@@ -304,6 +304,9 @@ def _window_mean(values: Matrix, radius: int) -> Matrix:
 def embedding_features(vectors: Matrix, own: Matrix, weights: Matrix) -> Matrix:
     """One row of EMBEDDING per line: how the line's vector sits among the page's.
 
+    Products are written out elementwise: a matrix product this small would wake
+    numpy's BLAS threads, whose spinning slows the embedding model's own threads.
+
     ``weights`` (one per line, its length) weigh the main block's centroid, which
     leaves the line itself out, so a line is never compared with itself.
     """
@@ -325,10 +328,10 @@ def embedding_features(vectors: Matrix, own: Matrix, weights: Matrix) -> Matrix:
     cos_block = (vectors * others).sum(axis=1)
     near = (vectors[:-1] * vectors[1:]).sum(axis=1)
     top = vectors[: min(n, 3)].mean(axis=0)
-    top /= max(float(np.linalg.norm(top)), 1e-9)
+    top /= max(float(np.sqrt((top * top).sum())), 1e-9)
     out[:, 0] = cos_block
     out[1:, 1] = near
     out[:-1, 2] = near
-    out[:, 3] = vectors @ top
+    out[:, 3] = (vectors * top).sum(axis=1)
     out[:, 4] = cos_block.argsort().argsort() / max(n - 1, 1)
     return out

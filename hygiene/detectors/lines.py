@@ -117,7 +117,7 @@ class LearnedLineModel:
         if vectors is None:
             raise ValueError("this line model needs the lines' vectors")
         weights = np.array([len(t) for t in texts], dtype=np.float64)
-        direction = self.direction.predict_proba(vectors)[:, 1:]
+        direction = _linear_proba(self.direction, vectors)
         return np.hstack([plain, embedding_features(vectors, own, weights), direction])
 
     def predict(self, texts: Sequence[str], vectors: Matrix | None = None) -> list[Verdict]:
@@ -146,6 +146,17 @@ class LearnedLineModel:
         code = self.kinds.classes[int(kind.argmax())]
         reason = f"{KIND_NAMES[code]}, {_where(row)} (line model {p:.4f})"
         return Verdict(p, code, reason, learned=True, furniture=True)
+
+
+def _linear_proba(model: LinearModel, x: Matrix) -> Matrix:
+    """A binary logistic regression's probabilities as one column, by elementwise
+    products: ``model.predict_proba`` would take a matrix product, and one this
+    small wakes numpy's BLAS threads, whose spinning slows the embedding model's."""
+    import numpy as np
+
+    z = (((x - model.mean) / model.scale) * model.coef[0]).sum(axis=1) + model.intercept[0]
+    proba: Matrix = 1.0 / (1.0 + np.exp(-z))
+    return proba[:, None]
 
 
 def _where(row: Matrix) -> str:
