@@ -7,10 +7,12 @@ Reads the dev halves of the four boilerplate benches in ../shared/bench
 (``scripts/line_bench.py``: pages, labels, the site each page belongs to),
 cross-validates grouped by site (5 folds: no site is in a fold's training
 and test pages), and prints the held-out figures per bench. The operating
-point is the lowest threshold at which the held-out folds flag at most
-``--max-false-alarms`` article lines per 1,000. The shipped models are then
-trained on every dev page and written to models/ with the held-out figures
-and the threshold in their ``meta``:
+point has two thresholds: a line a written cue explains is furniture when the
+model gives it CUE_THRESHOLD or more; any other line above the lowest threshold
+at which such lines are at most ``--max-false-alarms`` false alarms per 1,000
+article lines of the held-out folds (the figures count both). The shipped models
+are then trained on every dev page and written to models/ with the held-out
+figures, the thresholds and a table of other operating points in their ``meta``:
 
 - line-model.json / line-model-plain.json: HistGradientBoostingClassifier,
   furniture or article, with and without the embedding features;

@@ -19,8 +19,8 @@ import pytest
 
 from hygiene.assets import ModelError
 from hygiene.detectors import default_detectors
-from hygiene.detectors.cues import glued_furniture
 from hygiene.detectors.furniture import FurnitureDetector, furniture_flags
+from hygiene.detectors.glued import glued_furniture
 from hygiene.detectors.linefeatures import CONTEXT, EMBEDDING, OWN, main_block, plain_features
 from hygiene.detectors.lines import (
     FEATURES,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hygiene.detectors.cues import glued_furniture
+from hygiene.detectors.glued import glued_furniture
 from hygiene.detectors.lines import LineModel, Verdict, line_vectors, load_line_model
 from hygiene.embed import Embedder
 from hygiene.findings import Finding, Region, finding
