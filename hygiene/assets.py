@@ -23,6 +23,7 @@ REBUILD = {
     "line-model-plain.json": "python scripts/train_line_model.py",
     "line-direction.json": "python scripts/train_line_model.py",
     "line-kinds.json": "python scripts/train_line_model.py",
+    "line-model-synthetic.json": "python scripts/train_synthetic_line_model.py",
     "register.json": "python scripts/train_register.py",
     "topic.json": "python scripts/calibrate_topic.py",
     "static-minilm.npy": "python scripts/build_static_model.py",

@@ -79,7 +79,7 @@ def run_bench(
 
 
 def clean_documents(
-    pages: dict[str, int], models: dict[int, Path], embedder: str, tmp: Path
+    pages: dict[str, int], models: dict[int, Path], embedder: str, tmp: Path, keep: Path | None
 ) -> tuple[int, int]:
     """(clean intrusion-news documents with any HY1xx finding, clean documents): each
     judged by the fold that held out the boilerplate page its article comes from."""
@@ -97,6 +97,9 @@ def clean_documents(
         command = [sys.executable, "-m", "hygiene", "report", "--format", "json", "--select"]
         command += ["HY1", "--embedder", embedder, "-o", str(out), *files]
         subprocess.run(command, env=env, check=False, cwd=ROOT)
+        if keep:
+            keep.mkdir(parents=True, exist_ok=True)
+            (keep / out.name).write_text(out.read_text("utf-8"), "utf-8")
         report = json.loads(out.read_text("utf-8"))
         flagged += sum(bool(f["findings"]) for f in report["files"])
         total += len(report["files"])
@@ -109,6 +112,7 @@ def main() -> int:
     parser.add_argument("--embedder", default="onnx")
     parser.add_argument("--max-false-alarms", type=float, default=1.0)
     parser.add_argument("--threshold", type=float)
+    parser.add_argument("--cue-threshold", type=float)
     parser.add_argument("--benches", default=",".join(BENCHES))
     parser.add_argument("--keep", type=Path, help="keep the merged reports in this folder")
     args = parser.parse_args()
@@ -116,6 +120,8 @@ def main() -> int:
     threshold, cue_threshold = operating_point(variant, args.max_false_alarms)
     if args.threshold is not None:
         threshold = args.threshold
+    if args.cue_threshold is not None:
+        cue_threshold = args.cue_threshold
     print(f"{variant} line models, thresholds {threshold:.6f} / {cue_threshold}", flush=True)
     pages: dict[str, int] = json.loads((args.folds / "folds.json").read_text("utf-8"))
     with tempfile.TemporaryDirectory() as tmp_name:
@@ -137,7 +143,7 @@ def main() -> int:
                 check=False,
             ).stdout.strip()
             print(f"{bench}: {scored.splitlines()[-1] if scored else '(no output)'}", flush=True)
-        flagged, total = clean_documents(pages, models, args.embedder, tmp)
+        flagged, total = clean_documents(pages, models, args.embedder, tmp, args.keep)
         print(f"intrusion-news clean documents with any HY1xx finding: {flagged}/{total}")
     return 0
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from hygiene.detectors.cuemodel import cue_verdicts
 from hygiene.detectors.cues import Cue, line_cues
 from hygiene.detectors.furniture import FurnitureDetector
 from hygiene.detectors.lines import Verdict
@@ -305,6 +306,7 @@ class ShoutModel:
     """A stand-in for a learned model: a line in capitals is navigation."""
 
     uses_embeddings = False
+    vectors = "static"
 
     def __init__(self) -> None:
         self.seen: list[str] = []
@@ -448,3 +450,26 @@ def test_sentences_with_times_are_not_signatures_or_timestamps(line: str) -> Non
 def test_menus_of_links_are_navigation() -> None:
     assert verdict("Podcasts | Blogs | Mobile | RSS Feeds | Email Alerts").code == "HY108"
     assert not is_flagged("Prices rose 3 percent | the index said, citing weak demand.")
+
+
+# --- the written cues of a page, neighbours vouching -----------------------------------------
+
+
+def cue_flags(texts: list[str]) -> dict[int, str]:
+    """Index and rule of each line the written cues flag, neighbours vouching."""
+    return {i: v.code for i, v in enumerate(cue_verdicts(texts)) if v.flagged}
+
+
+def test_bare_name_between_furniture_lines_is_a_byline() -> None:
+    caption = "Residents fill the chamber on Tuesday. (Jane Roe/AP)"
+    updated = "Updated: 3:41 PM EST, March 3, 2025"
+    page = [HEADLINE, caption, "Ana Lima", updated, PARA_1, PARA_2]
+    assert cue_flags(page) == {1: "HY104", 2: "HY101", 3: "HY102"}
+    assert cue_flags([HEADLINE, PARA_1, "Ana Lima", PARA_2]) == {}
+
+
+def test_short_label_between_furniture_is_navigation_and_tags_continue() -> None:
+    related = [HEADLINE, PARA_1, PARA_2, "Related Articles", "Local news", "29 minutes ago"]
+    assert cue_flags(related) == {3: "HY108", 4: "HY108", 5: "HY102"}
+    tags = [HEADLINE, PARA_1, PARA_2, "Topics", "Budget", "Ridgeway Council"]
+    assert cue_flags(tags) == {3: "HY107", 4: "HY107", 5: "HY107"}

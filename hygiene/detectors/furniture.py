@@ -34,7 +34,9 @@ def verdicts_of(seg: Segmented, model: LineModel, embedder: Embedder | None) -> 
     if isinstance(cached, _Verdicts):
         return cached.verdicts
     texts = [p.text for p in seg.paragraphs]
-    vectors = line_vectors(seg, embedder) if model.uses_embeddings and embedder else None
+    vectors = None
+    if model.uses_embeddings and embedder is not None:
+        vectors = line_vectors(seg, embedder, model.vectors)
     verdicts = model.predict(texts, vectors)
     seg.derived[VERDICTS] = _Verdicts(verdicts)
     return verdicts

@@ -33,12 +33,12 @@ if TYPE_CHECKING:
     Matrix = npt.NDArray[np.float64]
 
 CUE_CODES = tuple(f"HY10{i}" for i in range(1, 9))
-_STOP = frozenset(
+STOPWORDS = frozenset(
     "the a an and or but of to in on at for with by from as is are was were be been it its "
     "this that he she they we his her their not will would has have had said says who which".split()
 )
 _URL = re.compile(r"https?://|www\.|[^\s@]{1,64}@[^\s@.]{1,63}\.\w")
-_BULLET = re.compile(r"^[-–—•*·>»|]\s")
+BULLET = re.compile(r"^[-–—•*·>»|]\s")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _SENTENCE_END = re.compile(r"[.!?][\"')\]]?\s+(?=\S)")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
@@ -136,12 +136,12 @@ def own_features(text: str) -> list[float]:
         float(first.isupper()),
         float(first.islower()),
         float(first.isdigit()),
-        float(bool(_BULLET.match(body))),
+        float(bool(BULLET.match(body))),
         float(first in "\"'“‘«"),
         sum(w[:1].isupper() for w in words) / n,
         sum(w.isupper() and len(w) > 1 for w in words) / n,
         sum(any(ch.isdigit() for ch in w) for w in words) / n,
-        sum(w.lower() in _STOP for w in words) / n,
+        sum(w.lower() in STOPWORDS for w in words) / n,
         body.count(",") / n,
         punct / max(len(body), 1),
         sum(map(len, words)) / n,
@@ -220,7 +220,7 @@ def _start_kind(text: str) -> str:
     """How a line opens: a bullet, a digit, a capital, a lowercase letter, or other."""
     body = text.lstrip()
     first = body[:1]
-    if _BULLET.match(body):
+    if BULLET.match(body):
         return "bullet"
     if first.isdigit():
         return "digit"

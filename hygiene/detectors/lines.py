@@ -6,8 +6,8 @@ real labelled pages (``scripts/train_line_model.py``) and is stored as JSON
 run by ``hygiene.learn``, in four files:
 
 - ``line-model.json``: gradient-boosted trees over ``FEATURES`` (the line's
-  cues and shape, its place on the page, and how its MiniLM vector sits among
-  the page's), giving the probability that the line is furniture;
+  cues and shape, its place on the page, and how its vector sits among the
+  page's), giving the probability that the line is furniture;
 - ``line-model-plain.json``: the same without the embedding features, for
   ``--embedder none``;
 - ``line-direction.json``: a logistic regression on the line's vector alone,
@@ -16,19 +16,23 @@ run by ``hygiene.learn``, in four files:
   a furniture line (byline, timestamp, caption, call to action, ...) when no
   hand-written cue does.
 
-A line's vector is the length-weighted mean of its sentences' vectors, taken
-from the shared embedder, so the off-topic detector gets the same sentences
-from its cache.
+A line's vector comes from the static embedder (``hygiene.embed.static``: the
+sum of its tokens' vectors, a table lookup), so judging lines costs no
+transformer time; a model trained on MiniLM vectors (``line_vectors`` in its
+meta) takes the length-weighted mean of the line's sentences' vectors from the
+shared embedder instead.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from hygiene.detectors.cuemodel import cue_verdicts
 from hygiene.detectors.cues import line_cues
 from hygiene.detectors.linefeatures import (
     CONTEXT,
@@ -37,6 +41,7 @@ from hygiene.detectors.linefeatures import (
     embedding_features,
     plain_features,
 )
+from hygiene.detectors.synthetic import SyntheticLineModel
 from hygiene.embed import DIM, Embedder
 from hygiene.learn import LinearModel, TreeModel, load_model
 from hygiene.segment import Segmented
@@ -45,15 +50,19 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from hygiene.detectors.linefeatures import Matrix
+    from hygiene.embed.static import StaticEmbedder
 
 PLAIN: tuple[str, ...] = (*OWN, *CONTEXT)
 FEATURES: tuple[str, ...] = (*PLAIN, *EMBEDDING, "direction")
-VECTOR: tuple[str, ...] = tuple(f"v{i}" for i in range(DIM))
+# Where a line's vector comes from, and its width: the static token-lookup embedder
+# (cheap, the default) or MiniLM sentence vectors from the shared embedder.
+VECTOR_SOURCES = {"static": 256, "minilm": DIM}
 KINDS = ("HY101", "HY102", "HY103", "HY104", "HY105", "HY106", "HY107", "HY108")
 MODEL_FILE = "line-model.json"
 PLAIN_FILE = "line-model-plain.json"
 DIRECTION_FILE = "line-direction.json"
 KINDS_FILE = "line-kinds.json"
+SYNTHETIC_FILE = "line-model-synthetic.json"
 CUE_NAMES_RULE = 0.5  # a written cue this strong names the rule of a furniture line
 
 # What a furniture line of each kind is, for a verdict no cue explains.
@@ -85,6 +94,11 @@ class LineModel(Protocol):
     @property
     def uses_embeddings(self) -> bool: ...
 
+    @property
+    def vectors(self) -> str:
+        """Where the lines' vectors come from: a key of VECTOR_SOURCES."""
+        ...
+
     def predict(self, texts: Sequence[str], vectors: Matrix | None = None) -> list[Verdict]: ...
 
 
@@ -92,9 +106,11 @@ class LineModel(Protocol):
 class LearnedLineModel:
     """Furniture probabilities and kinds for the paragraphs of one document.
 
-    The operating point has two thresholds, both in the model file: a line that a
-    written cue explains is furniture when the model agrees (``cue_threshold``), any
-    other line only when the model is all but certain (``threshold``).
+    Two paths decide, with two thresholds kept in the model file: a line the written
+    cues flag (``hygiene.detectors.cuemodel``: cues combined, neighbours vouching) is
+    furniture unless the model vetoes it (below ``cue_threshold``); any line is
+    furniture when the model alone is sure enough (``threshold``), which adds what no
+    cue explains.
     """
 
     trees: TreeModel
@@ -102,6 +118,8 @@ class LearnedLineModel:
     direction: LinearModel | None  # None: the plain variant, no embeddings
     threshold: float
     cue_threshold: float
+    synthetic: SyntheticLineModel
+    vectors: str = "static"  # a key of VECTOR_SOURCES
 
     @property
     def uses_embeddings(self) -> bool:
@@ -125,21 +143,38 @@ class LearnedLineModel:
             return []
         x = self.features(texts, vectors)
         proba = self.trees.predict_proba(x)[:, 1]
-        cued = x[:, PLAIN.index("cue_any")] >= CUE_NAMES_RULE
+        earlier = self._earlier_path(texts)
         # Only furniture needs a rule and a reason.
         return [
-            self._verdict(text, float(p), row)
-            if p >= (self.cue_threshold if has_cue else self.threshold)
+            dataclasses.replace(before, reason=f"{before.reason} (line model {p:.4f})")
+            if before is not None and p >= self.cue_threshold
+            else self._verdict(text, float(p), row)
+            if p >= self.threshold
             else Verdict(float(p), "", "")
-            for text, p, row, has_cue in zip(texts, proba, x, cued, strict=True)
+            for text, p, row, before in zip(texts, proba, x, earlier, strict=True)
         ]
 
+    def _earlier_path(self, texts: Sequence[str]) -> list[Verdict | None]:
+        """Per line, the verdict of the decision path before this model (the written
+        cues, neighbours vouching, then the line model of synthetic pages) when that
+        path flags it, else None."""
+        judged = self.synthetic.judge(texts)
+        out: list[Verdict | None] = []
+        for cue, (p, code, reason) in zip(cue_verdicts(texts), judged, strict=True):
+            if cue.flagged:
+                out.append(Verdict(cue.score, cue.code, cue.reason, furniture=True))
+            elif p >= self.synthetic.threshold:
+                out.append(Verdict(p, code, reason, learned=True, furniture=True))
+            else:
+                out.append(None)
+        return out
+
     def _verdict(self, text: str, p: float, row: Matrix) -> Verdict:
-        """The rule a furniture line falls under: its strongest written cue names it,
-        else the kind head; the reason says which, and the model's score."""
+        """The rule of a line the model flags on its own evidence: its strongest written
+        cue names it, else the kind head; the reason says which, and the model's score."""
         cues = line_cues(text)
         if cues and cues[0].weight >= CUE_NAMES_RULE:
-            # Scored by the cue it is flagged for; the model's agreement is in the reason.
+            # Scored by the cue it is flagged for: corpus evidence (HY109) keeps its place.
             reason = f"{cues[0].reason} (line model {p:.4f})"
             return Verdict(cues[0].weight, cues[0].code, reason, furniture=True)
         kind = self.kinds.predict_proba(row[None, : len(PLAIN)])[0]
@@ -185,6 +220,11 @@ def _shipped(embeddings: bool) -> LearnedLineModel:
     return _load(embeddings, None)
 
 
+def vector_names(source: str) -> tuple[str, ...]:
+    """The direction model's features: one per dimension of the source's vectors."""
+    return tuple(f"v{i}" for i in range(VECTOR_SOURCES[source]))
+
+
 def _load(embeddings: bool, folder: Path | None) -> LearnedLineModel:
     def path(name: str) -> Path | None:
         return None if folder is None else folder / name
@@ -192,21 +232,34 @@ def _load(embeddings: bool, folder: Path | None) -> LearnedLineModel:
     name = MODEL_FILE if embeddings else PLAIN_FILE
     trees = load_model(name, FEATURES if embeddings else PLAIN, path(name))
     kinds = load_model(KINDS_FILE, PLAIN, path(KINDS_FILE))
-    direction = load_model(DIRECTION_FILE, VECTOR, path(DIRECTION_FILE)) if embeddings else None
     if not isinstance(trees, TreeModel) or not isinstance(kinds, LinearModel):
         raise TypeError("line model files of the wrong kind")
-    if direction is not None and not isinstance(direction, LinearModel):
-        raise TypeError("line direction file of the wrong kind")
     meta = trees.meta
-    return LearnedLineModel(
-        trees, kinds, direction, float(meta["threshold"]), float(meta["cue_threshold"])
-    )
+    source = str(meta.get("line_vectors", "minilm"))
+    if source not in VECTOR_SOURCES:
+        raise TypeError(f"line model of unknown line vectors {source!r}")
+    direction: LinearModel | None = None
+    if embeddings:
+        loaded = load_model(DIRECTION_FILE, vector_names(source), path(DIRECTION_FILE))
+        if not isinstance(loaded, LinearModel):
+            raise TypeError("line direction file of the wrong kind")
+        direction = loaded
+    synthetic = SyntheticLineModel.load(path(SYNTHETIC_FILE))
+    threshold, cue_threshold = float(meta["threshold"]), float(meta["cue_threshold"])
+    return LearnedLineModel(trees, kinds, direction, threshold, cue_threshold, synthetic, source)
 
 
-def line_vectors(seg: Segmented, embedder: Embedder) -> Matrix:
-    """Each paragraph's vector: the length-weighted mean of its sentences' vectors."""
+def line_vectors(seg: Segmented, embedder: Embedder, source: str = "static") -> Matrix:
+    """Each paragraph's vector: from the static embedder (the sum of its tokens'
+    vectors), or for ``minilm`` the length-weighted mean of its sentences' vectors
+    from ``embedder``."""
     import numpy as np
 
+    if source == "static":
+        texts = [p.text for p in seg.paragraphs]
+        if not texts:
+            return np.zeros((0, VECTOR_SOURCES["static"]))
+        return static_embedder().embed(texts).astype(np.float64)
     pieces = [seg.sentences_of(p) or [p] for p in seg.paragraphs]
     texts = sorted({s.text for piece in pieces for s in piece})
     if not texts:
@@ -220,3 +273,11 @@ def line_vectors(seg: Segmented, embedder: Embedder) -> Matrix:
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     normalised: Matrix = out / np.clip(norms, 1e-12, None)
     return normalised
+
+
+@functools.cache
+def static_embedder() -> StaticEmbedder:
+    """The static embedder, its table loaded once per process."""
+    from hygiene.embed.static import StaticEmbedder
+
+    return StaticEmbedder()

@@ -182,7 +182,8 @@ def _parse_units(
 
 
 def _is_signature(flag: Verdict | None) -> bool:
-    return flag is not None and flag.reason == SIGNATURE_REASON
+    # The line model appends its score to the reason of a cue it keeps.
+    return flag is not None and flag.reason.startswith(SIGNATURE_REASON)
 
 
 def find_comment_thread(rs: list[Role], flags: list[Verdict | None]) -> Region | None:
