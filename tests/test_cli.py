@@ -388,7 +388,7 @@ def test_a_run_and_its_workers_use_one_math_thread(tmp_path: Path) -> None:
     probe = (
         "import subprocess, sys; from hygiene.cli import one_math_thread; one_math_thread(); "
         "child = 'import numpy, threadpoolctl; "
-        "print(max(p[\"num_threads\"] for p in threadpoolctl.threadpool_info()))'; "
+        'print(max(p["num_threads"] for p in threadpoolctl.threadpool_info()))\'; '
         "subprocess.run([sys.executable, '-c', child], check=True)"
     )
     env = {k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS")}
