@@ -32,7 +32,7 @@ LINE_FILES = ("line-model.json", "line-model-plain.json", "line-direction.json",
 
 def fold_models(folds: Path, fold: int, into: Path, thresholds: tuple[float, float]) -> Path:
     """A models folder: the shipped files, with this fold's line models at ``thresholds``
-    (for lines no cue explains, and for those one does)."""
+    (for lines the model adds, and for lines only the synthetic-page model flags)."""
     into.mkdir(parents=True)
     for path in (ROOT / "models").iterdir():
         if path.name not in LINE_FILES:
@@ -40,7 +40,7 @@ def fold_models(folds: Path, fold: int, into: Path, thresholds: tuple[float, flo
     for name in LINE_FILES:
         data = json.loads((folds / f"fold-{fold}" / name).read_text("utf-8"))
         if "threshold" in data["meta"]:
-            data["meta"]["threshold"], data["meta"]["cue_threshold"] = thresholds
+            data["meta"]["threshold"], data["meta"]["synthetic_threshold"] = thresholds
         (into / name).write_text(json.dumps(data), "utf-8")
     return into
 
@@ -52,7 +52,7 @@ def operating_point(variant: str, max_rate: float) -> tuple[float, float]:
 
     meta = json.loads((ROOT / "models" / MODEL_FILE).read_text("utf-8"))["meta"]
     point = meta["held_out"][variant]["operating_points"][str(max_rate)]
-    return float(point["threshold"]), float(meta["cue_threshold"])
+    return float(point["threshold"]), float(meta["synthetic_threshold"])
 
 
 def run_bench(
@@ -112,24 +112,23 @@ def main() -> int:
     parser.add_argument("--embedder", default="onnx")
     parser.add_argument("--max-false-alarms", type=float, default=1.0)
     parser.add_argument("--threshold", type=float)
-    parser.add_argument("--cue-threshold", type=float)
+    parser.add_argument("--synthetic-threshold", type=float)
     parser.add_argument("--benches", default=",".join(BENCHES))
     parser.add_argument("--keep", type=Path, help="keep the merged reports in this folder")
     args = parser.parse_args()
     variant = "plain" if args.embedder == "none" else "embedding"
-    threshold, cue_threshold = operating_point(variant, args.max_false_alarms)
+    threshold, veto = operating_point(variant, args.max_false_alarms)
     if args.threshold is not None:
         threshold = args.threshold
-    if args.cue_threshold is not None:
-        cue_threshold = args.cue_threshold
-    print(f"{variant} line models, thresholds {threshold:.6f} / {cue_threshold}", flush=True)
+    if args.synthetic_threshold is not None:
+        veto = args.synthetic_threshold
+    print(f"{variant} line models, thresholds {threshold:.6f} / {veto}", flush=True)
     pages: dict[str, int] = json.loads((args.folds / "folds.json").read_text("utf-8"))
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         folds = sorted(set(pages.values()))
         models = {
-            k: fold_models(args.folds, k, tmp / f"models-{k}", (threshold, cue_threshold))
-            for k in folds
+            k: fold_models(args.folds, k, tmp / f"models-{k}", (threshold, veto)) for k in folds
         }
         for bench in filter(None, args.benches.split(",")):
             report = run_bench(bench, pages, models, args.embedder, tmp)

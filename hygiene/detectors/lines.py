@@ -108,7 +108,8 @@ class LearnedLineModel:
 
     Two paths decide, with two thresholds kept in the model file: a line the written
     cues flag (``hygiene.detectors.cuemodel``: cues combined, neighbours vouching) is
-    furniture unless the model vetoes it (below ``cue_threshold``); any line is
+    furniture; a line only the synthetic-page model flags when the real-page model
+    gives it ``synthetic_threshold`` or more (it vetoes the rest); any line is
     furniture when the model alone is sure enough (``threshold``), which adds what no
     cue explains.
     """
@@ -117,7 +118,7 @@ class LearnedLineModel:
     kinds: LinearModel
     direction: LinearModel | None  # None: the plain variant, no embeddings
     threshold: float
-    cue_threshold: float
+    synthetic_threshold: float
     synthetic: SyntheticLineModel
     vectors: str = "static"  # a key of VECTOR_SOURCES
 
@@ -147,7 +148,7 @@ class LearnedLineModel:
         # Only furniture needs a rule and a reason.
         return [
             dataclasses.replace(before, reason=f"{before.reason} (line model {p:.4f})")
-            if before is not None and p >= self.cue_threshold
+            if before is not None and (not before.learned or p >= self.synthetic_threshold)
             else self._verdict(text, float(p), row)
             if p >= self.threshold
             else Verdict(float(p), "", "")
@@ -245,8 +246,8 @@ def _load(embeddings: bool, folder: Path | None) -> LearnedLineModel:
             raise TypeError("line direction file of the wrong kind")
         direction = loaded
     synthetic = SyntheticLineModel.load(path(SYNTHETIC_FILE))
-    threshold, cue_threshold = float(meta["threshold"]), float(meta["cue_threshold"])
-    return LearnedLineModel(trees, kinds, direction, threshold, cue_threshold, synthetic, source)
+    threshold, veto = float(meta["threshold"]), float(meta["synthetic_threshold"])
+    return LearnedLineModel(trees, kinds, direction, threshold, veto, synthetic, source)
 
 
 def line_vectors(seg: Segmented, embedder: Embedder, source: str = "static") -> Matrix:
