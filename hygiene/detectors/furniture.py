@@ -49,8 +49,13 @@ def furniture_flags(seg: Segmented, embedder: Embedder | None = None) -> list[Ve
     detectors read page structure from it. Without an embedder, and when no
     detector has judged the document yet, the model without embeddings judges it.
     """
-    model = load_line_model(embeddings=embedder is not None)
-    return [v if v.furniture else None for v in verdicts_of(seg, model, embedder)]
+    cached = seg.derived.get(VERDICTS)
+    if isinstance(cached, _Verdicts):
+        verdicts = cached.verdicts  # no model to load
+    else:
+        model = load_line_model(embeddings=embedder is not None)
+        verdicts = verdicts_of(seg, model, embedder)
+    return [v if v.furniture else None for v in verdicts]
 
 
 class FurnitureDetector:
