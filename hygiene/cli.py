@@ -53,6 +53,19 @@ for command in (check, report, clean, rule, index, config):
     cli.add_command(command)
 
 
+# numpy's BLAS starts a thread per core and leaves them spinning after each
+# small matrix product: a third of the CPU of a run, for no wall time, and taken
+# from the embedding model. The processes of -j are the parallelism instead.
+_MATH_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def one_math_thread() -> None:
+    """One BLAS thread for this process and its workers, unless the user chose
+    otherwise; set before numpy loads (it loads lazily, after this)."""
+    for name in _MATH_THREADS:
+        os.environ.setdefault(name, "1")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point: run the CLI and return its exit code. Every failure is one line
     on stderr and an exit code, never a traceback ($HYGIENE_DEBUG=1 shows it)."""
@@ -60,6 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="backslashreplace")
+    one_math_thread()
     try:
         cli.main(
             args=list(argv) if argv is not None else None,

@@ -47,8 +47,11 @@ RULES: dict[str, Rule] = {
             _B,
             "Author byline or credit line",
             "A line naming the writer rather than telling the story: 'By Jane Roe', "
-            "'Jane Roe, Staff Writer', 'Reporting by ...; Editing by ...', or a bare "
-            "personal name standing among other page furniture near the headline.",
+            "'Jane Roe, Staff Writer', 'Reporting by ...; Editing by ...', a name with a "
+            "role in any words ('Marco Bellini | Transport Reporter'), '... contributed "
+            "reporting from ...', or a bare personal name standing among other page "
+            "furniture near the headline. Lines without a written cue are judged by the "
+            "learned line model (see HY108).",
         ),
         Rule(
             "HY102",
@@ -75,7 +78,10 @@ RULES: dict[str, Rule] = {
             "Photo caption with a credit",
             "A caption describing an image, recognised by a photo credit: a closing "
             "'(Name/Agency)' or '(... via ...)', 'Photo: ...', 'Credit: ...', "
-            "'Getty Images'. Captions are often scraped twice; the copy is HY301.",
+            "'Getty Images'; or by its form and place: 'Pictured: ...', a gallery "
+            "counter ('1 of 12'), a caption beside a separate credit line. A credit run "
+            "into the last sentence of an article paragraph is flagged alone, and the "
+            "paragraph stays. Captions are often scraped twice; the copy is HY301.",
         ),
         Rule(
             "HY105",
@@ -86,7 +92,9 @@ RULES: dict[str, Rule] = {
             "'follow us' and social networks, subscription and donation appeals, "
             "'KEEP READING', 'Read also: ...', 'Share this article'. Recognised by an "
             "imperative or second-person address together with the vocabulary of such "
-            "calls, on a short line.",
+            "calls, on a short line, or by the learned line model. A call glued to the "
+            "end of an article paragraph ('... Click here to read more.') is flagged "
+            "alone, and the paragraph stays.",
         ),
         Rule(
             "HY106",
@@ -111,8 +119,12 @@ RULES: dict[str, Rule] = {
             "Navigation or section label",
             "A short label of the page around the story: 'Related Articles', 'More from "
             "...', 'You may also like', 'Advertisement', 'Skip to content', a bare "
-            "'- Outlet' source line, or a short label standing between other page "
-            "furniture.",
+            "'- Outlet' source line, a copyright notice, a menu of links, the headlines "
+            "of other stories (a teaser block, a related list). Every paragraph is "
+            "scored by a learned line model (trained on real labelled pages: the line's "
+            "cues and shape, its place on the page and its embedding); a furniture line "
+            "that no written cue explains gets the rule of the kind the model names, "
+            "and navigation when it is none of the others.",
         ),
         Rule(
             "HY109",

@@ -30,6 +30,8 @@ QUALITY = [
     ("seeds", "seeds", []),
     ("boilerplate-extracted", "boilerplate-extracted", []),
     ("boilerplate", "boilerplate", []),
+    ("boilerplate-big9chaos-extracted", "boilerplate-big9chaos-extracted", []),
+    ("boilerplate-big9chaos", "boilerplate-big9chaos", []),
     ("intrusion-news", "intrusion-news", []),
     ("intrusion-news, off-topic rules only", "intrusion-news", ["--select", "HY2"]),
     # The half of intrusion-news whose host articles the topic models never saw

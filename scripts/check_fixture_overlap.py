@@ -32,7 +32,11 @@ def main(argv: list[str]) -> int:
         seen |= grams(path.read_text(encoding="utf-8", errors="replace"))
     found = 0
     for path in sorted(
-        [*ROOT.glob("fixtures/sentences/*.txt"), *ROOT.glob("fixtures/lines/*.txt")]
+        [
+            *ROOT.glob("fixtures/sentences/*.txt"),
+            *ROOT.glob("fixtures/lines/*.txt"),
+            *ROOT.glob("fixtures/furniture/*.txt"),
+        ]
     ):
         lines = path.read_text(encoding="utf-8").splitlines()
         clash = [line for line in lines if grams(line) & seen]

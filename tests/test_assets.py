@@ -65,7 +65,10 @@ def test_the_override_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
 @pytest.mark.parametrize(
     ("missing", "args"),
     [
-        ("line-model.json", ["--embedder", "none"]),
+        ("line-model.json", []),
+        ("line-model-plain.json", ["--embedder", "none"]),
+        ("line-direction.json", []),
+        ("line-kinds.json", ["--embedder", "none"]),
         ("topic.json", []),
         ("topic-paragraph.json", []),
         ("topic-sentence.json", []),
@@ -86,18 +89,19 @@ def test_a_missing_model_file_stops_the_run_naming_it(
 
 
 def test_a_model_file_is_not_needed_by_rules_that_are_not_selected(tmp_path: Path) -> None:
+    # The line model reads embeddings unless told --embedder none.
     proc = hygiene(models_without(tmp_path, "minilm-l6-v2-int8.onnx"), "check", "--select",
-                   "HY1", str(STORY))  # fmt: skip
+                   "HY1", "--embedder", "none", str(STORY))  # fmt: skip
     assert proc.returncode == 1, proc.stderr  # furniture found, without the embedding model
     assert "HY10" in proc.stdout
 
 
 def test_a_corrupt_model_file_is_a_named_error(tmp_path: Path) -> None:
-    where = models_without(tmp_path, "line-model.json")
-    (where / "line-model.json").write_text("{not json", encoding="utf-8")
+    where = models_without(tmp_path, "line-model-plain.json")
+    (where / "line-model-plain.json").write_text("{not json", encoding="utf-8")
     proc = hygiene(where, "report", "--embedder", "none", str(STORY))
     assert proc.returncode == 2
-    assert "line-model.json is not valid JSON" in proc.stderr
+    assert "line-model-plain.json is not valid JSON" in proc.stderr
     assert "Traceback" not in proc.stderr
 
 

@@ -367,3 +367,32 @@ def test_console_entry(launcher: list[str]) -> None:
         [*launcher, "check", str(CLEAN_FILE)], capture_output=True, text=True, cwd=ROOT
     )
     assert (clean.returncode, clean.stdout) == (0, "")
+
+
+def test_one_math_thread_per_process_unless_the_user_chose(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from hygiene.cli import one_math_thread
+
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    monkeypatch.setenv("OMP_NUM_THREADS", "4")
+    one_math_thread()
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "1"  # BLAS threads would spin, idle
+    assert os.environ["OMP_NUM_THREADS"] == "4"  # the user's choice stands
+
+
+def test_a_run_and_its_workers_use_one_math_thread(tmp_path: Path) -> None:
+    """numpy loaded after the CLI's setting, in this process or a child it starts,
+    runs its BLAS on one thread."""
+    pytest.importorskip("threadpoolctl")
+    probe = (
+        "import subprocess, sys; from hygiene.cli import one_math_thread; one_math_thread(); "
+        "child = 'import numpy, threadpoolctl; "
+        'print(max(p["num_threads"] for p in threadpoolctl.threadpool_info()))\'; '
+        "subprocess.run([sys.executable, '-c', child], check=True)"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS")}
+    done = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "1"  # numpy's BLAS would otherwise take a thread per core

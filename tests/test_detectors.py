@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 
-from hygiene.detectors.cues import line_cues
+from hygiene.detectors.cuemodel import cue_verdicts
+from hygiene.detectors.cues import Cue, line_cues
 from hygiene.detectors.furniture import FurnitureDetector
-from hygiene.detectors.lines import HeuristicLineModel, LineContext, Verdict
+from hygiene.detectors.lines import Verdict
 from hygiene.detectors.repeated import RepeatedParagraphDetector
 from hygiene.document import Document, FileResult, ReadError
 from hygiene.findings import Category, Finding
@@ -26,18 +27,25 @@ CORPUS = FIXTURES / "corpus"
 LABELS = FIXTURES / "corpus-labels"
 
 # Today's figures (see the printed lines with `pytest -s`), floors set a little below.
-LINES_RECALL_FLOOR = 0.68  # measured 137/194 = 0.706
-LINES_FP_CEILING = 0.03  # measured 0/177
-CORPUS_BOILERPLATE_FLOOR = 0.85  # measured 64/72 = 0.889 (wire.jsonl included)
+# The written cues on fixtures/lines, each line standing alone:
+LINES_RECALL_FLOOR = 0.95  # measured 189/191 = 0.990
+LINES_FP_CEILING = 0.01  # measured 0/177
+# The shipped line model at its precision-first operating point (<= 1 false alarm per
+# 1,000 article lines on held-out folds) finds little of the example corpus's furniture.
+CORPUS_BOILERPLATE_FLOOR = 0.15  # measured 14/72 = 0.194 (wire.jsonl included)
 
 
-def verdict(text: str) -> Verdict:
-    """The heuristic model's verdict on one line standing alone."""
-    return HeuristicLineModel().predict([LineContext(text, 0, 1, None, None)])[0]
+CUE_FLOOR = 0.5  # a cue this strong names the rule of a furniture line
+
+
+def verdict(text: str) -> Cue:
+    """The strongest hand-written cue of one line standing alone (a null cue if none)."""
+    cues = line_cues(text)
+    return cues[0] if cues else Cue("", 0.0, "")
 
 
 def is_flagged(text: str) -> bool:
-    return verdict(text).score >= HeuristicLineModel.threshold
+    return verdict(text).weight >= CUE_FLOOR
 
 
 def detect(text: str, detector: FurnitureDetector | RepeatedParagraphDetector) -> list[Finding]:
@@ -150,7 +158,7 @@ FURNITURE = {
 )
 def test_furniture_rule_fires_on_variant(code: str, line: str) -> None:
     v = verdict(line)
-    assert v.score >= HeuristicLineModel.threshold, line
+    assert v.weight >= CUE_FLOOR, line
     assert v.code == code
     assert v.reason
 
@@ -246,14 +254,6 @@ def test_fixture_lines_recall_and_false_positive_rate() -> None:
     assert recall >= LINES_RECALL_FLOOR
 
 
-def test_line_cues_agree_with_the_model_on_fixture_lines() -> None:
-    # A strong cue alone (no neighbours) is what the model flags on a line standing alone.
-    for line in _example_lines("furniture.txt") + _example_lines("article.txt"):
-        cues = line_cues(line)
-        if cues and cues[0].weight >= HeuristicLineModel.threshold:
-            assert is_flagged(line), line
-
-
 # --- neighbours ------------------------------------------------------------------------------
 
 HEADLINE = "Council approves new budget after long night of debate"
@@ -264,39 +264,9 @@ PARA_1 = (
 PARA_2 = "Council members voted 5-2, with the two dissenters calling the plan too optimistic."
 
 
-def test_bare_name_between_furniture_lines_is_a_byline() -> None:
-    text = "\n".join(
-        [
-            HEADLINE,
-            "Residents fill the chamber on Tuesday. (Jane Roe/AP)",
-            "Ana Lima",
-            "Updated: 3:41 PM EST, March 3, 2025",
-            PARA_1,
-            PARA_2,
-        ]
-    )
-    found = flagged_lines(text)
-    assert found == {2: "HY104", 3: "HY101", 4: "HY102"}
-
-
-@pytest.mark.xfail(strict=True, reason="a name needs furniture on both sides (port-calloway:2)")
-def test_bare_name_under_the_headline_is_a_byline() -> None:
-    text = "\n".join([HEADLINE, "Ana Lima", "Published 14 Feb 2024", PARA_1, PARA_2])
-    assert flagged_lines(text) == {2: "HY101", 3: "HY102"}
-
-
 def test_bare_name_between_article_paragraphs_is_not_flagged() -> None:
     text = "\n".join([HEADLINE, PARA_1, "Ana Lima", PARA_2])
     assert flagged_lines(text) == {}
-
-
-def test_short_label_between_furniture_is_navigation_and_tags_continue() -> None:
-    text = "\n\n".join(
-        [HEADLINE, PARA_1, PARA_2, "Related Articles", "Local news", "29 minutes ago"]
-    )
-    assert flagged_lines(text) == {7: "HY108", 9: "HY108", 11: "HY102"}
-    tags = "\n".join([HEADLINE, PARA_1, PARA_2, "Topics", "Budget", "Ridgeway Council"])
-    assert flagged_lines(tags) == {4: "HY107", 5: "HY107", 6: "HY107"}
 
 
 # --- repeated paragraphs ---------------------------------------------------------------------
@@ -335,30 +305,30 @@ def test_different_paragraphs_are_not_duplicates() -> None:
 class ShoutModel:
     """A stand-in for a learned model: a line in capitals is navigation."""
 
-    threshold = 0.7
+    uses_embeddings = False
+    vectors = "static"
 
     def __init__(self) -> None:
-        self.seen: list[LineContext] = []
+        self.seen: list[str] = []
 
-    def predict(self, lines: Sequence[LineContext]) -> list[Verdict]:
-        self.seen.extend(lines)
+    def predict(self, texts: Sequence[str], vectors: object = None) -> list[Verdict]:
+        self.seen.extend(texts)
         return [
-            Verdict(0.9, "HY108", "shouting") if line.text.isupper() else Verdict(0.6, "HY101", "x")
-            for line in lines
+            Verdict(0.9, "HY108", "shouting", furniture=True)
+            if text.isupper()
+            else Verdict(0.6, "HY101", "x")
+            for text in texts
         ]
 
 
 def test_furniture_detector_uses_a_custom_line_model() -> None:
     model = ShoutModel()
     text = "\n".join([HEADLINE, "By Ana Lima", "WORLD NEWS", PARA_1])
-    findings = detect(text, FurnitureDetector(model))
-    # Only the model's verdicts at or above its own threshold count; the heuristic
-    # byline cue for "By Ana Lima" plays no part.
+    findings = detect(text, FurnitureDetector(model=model))
+    # Only the model's decisions count; the written byline cue for "By Ana Lima"
+    # plays no part.
     assert [(f.line, f.code, f.message) for f in findings] == [(3, "HY108", "shouting")]
-    assert [c.text for c in model.seen] == [HEADLINE, "By Ana Lima", "WORLD NEWS", PARA_1]
-    assert [(c.index, c.total) for c in model.seen] == [(i, 4) for i in range(4)]
-    assert model.seen[2].prev == "By Ana Lima" and model.seen[2].next == PARA_1
-    assert model.seen[0].prev is None and model.seen[-1].next is None
+    assert model.seen == [HEADLINE, "By Ana Lima", "WORLD NEWS", PARA_1]
 
 
 # --- the bundled corpus against its gold labels ----------------------------------------------
@@ -480,3 +450,26 @@ def test_sentences_with_times_are_not_signatures_or_timestamps(line: str) -> Non
 def test_menus_of_links_are_navigation() -> None:
     assert verdict("Podcasts | Blogs | Mobile | RSS Feeds | Email Alerts").code == "HY108"
     assert not is_flagged("Prices rose 3 percent | the index said, citing weak demand.")
+
+
+# --- the written cues of a page, neighbours vouching -----------------------------------------
+
+
+def cue_flags(texts: list[str]) -> dict[int, str]:
+    """Index and rule of each line the written cues flag, neighbours vouching."""
+    return {i: v.code for i, v in enumerate(cue_verdicts(texts)) if v.flagged}
+
+
+def test_bare_name_between_furniture_lines_is_a_byline() -> None:
+    caption = "Residents fill the chamber on Tuesday. (Jane Roe/AP)"
+    updated = "Updated: 3:41 PM EST, March 3, 2025"
+    page = [HEADLINE, caption, "Ana Lima", updated, PARA_1, PARA_2]
+    assert cue_flags(page) == {1: "HY104", 2: "HY101", 3: "HY102"}
+    assert cue_flags([HEADLINE, PARA_1, "Ana Lima", PARA_2]) == {}
+
+
+def test_short_label_between_furniture_is_navigation_and_tags_continue() -> None:
+    related = [HEADLINE, PARA_1, PARA_2, "Related Articles", "Local news", "29 minutes ago"]
+    assert cue_flags(related) == {3: "HY108", 4: "HY108", 5: "HY102"}
+    tags = [HEADLINE, PARA_1, PARA_2, "Topics", "Budget", "Ridgeway Council"]
+    assert cue_flags(tags) == {3: "HY107", 4: "HY107", 5: "HY107"}

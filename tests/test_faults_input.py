@@ -12,6 +12,7 @@ import gzip
 import json
 import os
 import socket
+import stat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -55,11 +56,20 @@ def test_a_fifo_given_as_an_argument_is_an_error_not_a_hang(tmp_path: Path) -> N
     )
 
 
+def a_character_device() -> Path:
+    """A character device of this machine: some sandboxes put a plain file at /dev/null."""
+    for name in ("/dev/null", "/dev/zero", "/dev/urandom", "/dev/random", "/dev/full"):
+        if os.path.exists(name) and stat.S_ISCHR(os.stat(name).st_mode):
+            return Path(name)
+    pytest.skip("no character device on this machine")
+
+
 def test_devices_and_sockets_are_named_errors(tmp_path: Path) -> None:
+    device = a_character_device()
     server = socket.socket(socket.AF_UNIX)
     server.bind(str(tmp_path / "s.txt"))
     try:
-        found = errors_of([Path("/dev/null"), tmp_path / "s.txt"])
+        found = errors_of([device, tmp_path / "s.txt"])
     finally:
         server.close()
     assert [e.message for e in found] == [

@@ -326,9 +326,10 @@ def input_options(func: F) -> F:
         click.option(
             "--embedder",
             type=click.Choice(["onnx", "sentence-transformers", "none"]),
-            help="Embedding backend of the off-topic rules (HY201, HY203): the fast int8 "
-            "ONNX model (default), the sentence-transformers reference, or none to skip "
-            "those rules.",
+            help="Embedding backend of the line model (HY1xx) and the off-topic rules "
+            "(HY201, HY203): the fast int8 ONNX model (default), the sentence-transformers "
+            "reference, or none: the line model trained without embedding features, and "
+            "no off-topic rules.",
         ),
         click.option(
             "--embedding-cache",

@@ -26,9 +26,9 @@ def default_detectors(
     """The detectors a plain run uses, cheapest first: only those with a selected
     rule are built, so an unselected detector's model is never loaded or required.
 
-    ``embedder`` picks the embedding backend of the topic detector: the fast
-    int8 ONNX path, the sentence-transformers reference, or ``none`` to skip
-    the detectors that need embeddings.
+    ``embedder`` picks the embedding backend of the line model and the topic
+    detector: the fast int8 ONNX path, the sentence-transformers reference, or
+    ``none`` for the line model trained without embeddings and no topic detector.
     """
     from hygiene.decide import selected
     from hygiene.detectors.furniture import FurnitureDetector
@@ -38,16 +38,21 @@ def default_detectors(
     def wanted(codes: tuple[str, ...]) -> bool:
         return any(selected(code, include, exclude) for code in codes)
 
-    detectors: list[Detector] = [
-        kind()
-        for kind in (RepeatedParagraphDetector, FurnitureDetector, RelatedTailDetector)
-        if wanted(kind.codes)
-    ]
+    vectors = None
     if embedder != "none":
+        from hygiene.embed.shared import LazyEmbedder
+
+        vectors = LazyEmbedder(embedder)
+    detectors: list[Detector] = []
+    if wanted(RepeatedParagraphDetector.codes):
+        detectors.append(RepeatedParagraphDetector())
+    if wanted(FurnitureDetector.codes):
+        detectors.append(FurnitureDetector(embedder=vectors))
+    if wanted(RelatedTailDetector.codes):
+        detectors.append(RelatedTailDetector(embedder=vectors))
+    if vectors is not None:
         from hygiene.detectors.topic import TopicDetector
 
         if wanted(TopicDetector.codes):
-            from hygiene.embed.shared import LazyEmbedder
-
-            detectors.append(TopicDetector(embedder=LazyEmbedder(embedder)))
+            detectors.append(TopicDetector(embedder=vectors))
     return detectors

@@ -8,6 +8,7 @@ them; a learned model can use them as features.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -146,6 +147,11 @@ def timestamp_cues(shape: LineShape) -> list[Cue]:
     return [Cue("HY102", 0.95 if label else 0.85, reason)]
 
 
+def mentions_date(shape: LineShape) -> bool:
+    """A date, time, relative time or 'updated' label somewhere in the line."""
+    return _DATE_TOKEN.search(shape.text) is not None
+
+
 def _is_timestamp(text: str) -> bool:
     """Only dates, times, relative times and their labels, nothing else."""
     if not _DATE_TOKEN.search(text):
@@ -182,8 +188,17 @@ _BYLINE = re.compile(
     rf"^{_BY_PREFIX}\s+(?P<names>{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*)\s*(?:[|·•,–—-]\s*(?P<rest>.*))?$",
     re.IGNORECASE,
 )
+# The role may have words of its own before it: "Marco Bellini | Transport Reporter".
 _NAME_ROLE = re.compile(
-    rf"^{_NAME}\s*(?:[,|·•–—-]|\bis\s+an?\b)\s*(?:the\s+|an?\s+)?{_ROLE}\b", re.IGNORECASE
+    rf"^{_NAME}\s*(?:[,|·•–—-]|\bis\s+an?\b)\s*(?:the\s+|an?\s+)?"
+    rf"(?:(?-i:[A-Z])[\w&'-]*\s+){{0,3}}{_ROLE}\b",
+    re.IGNORECASE,
+)
+# "Dana Whitfield contributed reporting from Lisbon.", "Kim Lee contributed to this report."
+_CONTRIBUTED = re.compile(
+    rf"^{_NAME}(?:\s*(?:,|and|&)\s*{_NAME}){{0,4}}\s+contributed\s+"
+    r"(?:reporting|research|writing|to\s+(?:this|the)\s+(?:report|story|article))\b",
+    re.IGNORECASE,
 )
 _CREDITS = _rx(
     r"^\(?(?:additional\s+)?(?:reporting|writing|editing|compiled|produced|research|graphics?)\s+by\s+(?-i:[A-Z])"
@@ -215,6 +230,8 @@ def byline_cues(shape: LineShape) -> list[Cue]:
         return [Cue("HY101", 0.85, "a writer or source credit")]
     if _CREDITS.match(shape.text):
         return [Cue("HY101", 0.9, "a reporting and editing credit")]
+    if _CONTRIBUTED.match(shape.text):
+        return [Cue("HY101", 0.85, "a contributor's credit")]
     if shape.n_words > 14:
         return []
     match = _BYLINE.match(shape.text)
@@ -245,13 +262,13 @@ def looks_like_name(shape: LineShape) -> bool:
 
 
 # --- photo captions ---------------------------------------------------------
-_CREDIT_WORDS = (
+CREDIT_WORDS = (
     r"photo|photograph|image|pictures?|getty|reuters|\bap\b|afp|epa|courtesy|handout|file|"
     r"shutterstock|istock|pool|credit|staff|sipa|alamy|dpa|xinhua|anadolu|bloomberg|nurphoto"
 )
 # "(...)" right after "]" is a Markdown link target, not a credit.
 _END_CREDIT = re.compile(r"(?<!\])\((?P<credit>[^()]{2,120})\)\s*$")
-_CREDIT_INSIDE = re.compile(rf"/|\bvia\b|{_CREDIT_WORDS}", re.IGNORECASE)
+_CREDIT_INSIDE = re.compile(rf"/|\bvia\b|{CREDIT_WORDS}", re.IGNORECASE)
 _CAPTION_PREFIX = _rx(
     r"^(?:photo|photograph|image|picture|pictured|credit|photo\s+credit|image\s+credit|"
     r"caption|file\s+photo|main\s+image|top\s+image|lead\s+image)\s*(?:\(.*?\)\s*)?[:|]"
@@ -275,9 +292,14 @@ _IMAGE_CONTROL = _rx(
 _MARKDOWN_IMAGE = re.compile(r"^!\[[^\]]*\]\([^)]*\)(?:\s*\{[^}]*\})?$")
 
 
+_GALLERY_COUNTER = _rx(r"^(?:(?:image|photo|picture|slide)\s+)?\d{1,3}\s*(?:of|/)\s*\d{1,3}$")
+
+
 def caption_cues(shape: LineShape) -> list[Cue]:
     if _MARKDOWN_IMAGE.match(shape.text):
         return [Cue("HY104", 0.9, "an embedded image")]
+    if _GALLERY_COUNTER.match(shape.text):
+        return [Cue("HY104", 0.7, "a photo gallery counter")]
     if shape.n_words > 70:
         return []
     if _IMAGE_CONTROL.match(shape.text):
@@ -310,9 +332,16 @@ _IMPERATIVE = _rx(
     r"""^(?:subscribe|sign\s+up|sign\s+in|log\s+in|join|follow|donate|support|share|click|tap|
         download|get|try|explore|discover|register|like|contribute|become|consider|help|give|
         stay|check\s+out|visit|find|learn|enter|claim|start|upgrade|unlock|save|shop|buy|order|
-        install|bookmark|enable|allow|turn\s+on|send|tell|email|keep|continue|read|watch|listen|
+        install|bookmark|enable|allow|turn\s+on|send|tell|email|write\s+to|contact|keep|continue|
+        read|watch|listen|
         receive|sign\s+me\s+up|
         never\s+miss|don'?t\s+miss|don'?t\s+forget|make\s+sure|be\s+the\s+first)\b"""
+)
+# A question to the reader, then what to do: "Got a tip? Email us.", "Enjoyed this? Share it."
+_ASK_THEN_DO = _rx(
+    r"^(?:want|like|liked|enjoy|enjoyed|love|loved|got|have|know|found)\b[^?]{0,80}\?\s+"
+    r"(?:get|sign|subscribe|join|follow|share|write|email|send|tell|contact|call|read|watch"
+    r"|listen|download|support|donate|try|click|tap|visit|let\s+us)\b"
 )
 _SECOND_PERSON = _rx(r"\b(?:you|your|you're|you'll|you've|yourself|yours)\b")
 # "US" in capitals is the country, not the outlet speaking.
@@ -321,7 +350,7 @@ _OUTLET_VOICE = re.compile(r"\b(?:[Ww]e|[Uu]s|[Oo]ur|[Ww]e're|[Ww]e've|[Ww]e'll|
 _CTA_STRONG = _rx(
     r"""(?:newsletters?|\binbox|\bpatrons?\b|patreon|your\s+email\b|subscri\w+|donat\w+|\bmembership|ad-free|sign[\s-]?up\b|
         facebook|twitter|instagram|telegram|whatsapp|youtube|tiktok|linkedin|bluesky|
-        \brss\b|podcasts?\b|notifications\b|\bbreaking\s+news\s+alerts?|independent\s+news|
+        \brss\b|podcasts?\b|notifications\b|\b[\w.+-]{1,64}@[\w-]{1,63}\.\w|\bbreaking\s+news\s+alerts?|independent\s+news|
         \bour\s+(?:reporting|coverage|journalism|work|mission)\b)"""
 )
 _CTA_WEAK = _rx(
@@ -349,6 +378,8 @@ def cta_cues(shape: LineShape) -> list[Cue]:
         return [Cue("HY105", 0.85, "a paywall or subscription notice")]
     if _CTA_ANCHORED.match(shape.text):
         return [Cue("HY105", 0.9, "a 'read more' or 'keep reading' link")]
+    if shape.n_words <= 30 and _ASK_THEN_DO.match(shape.text):
+        return [Cue("HY105", 0.8, "asks the reader a question, then what to do")]
     if '"' in shape.text or _REPORTING.search(shape.text):
         return []  # quoted or reported speech is story text
     sentences = [s for s in re.split(r"(?<=[.!?])\s+", shape.text) if s]
@@ -477,6 +508,7 @@ _NAV = _rx(
         |trending(?:\s+(?:now|stories|news))?|popular(?:\s+(?:now|stories|articles))?
         |top\s+(?:stories|news|headlines)|latest(?:\s+(?:news|stories|headlines|videos?))?
         |editor'?s\s+picks?|in\s+case\s+you\s+missed\s+it|what\s+to\s+read\s+next|also\s+read
+        |don'?t\s+miss(?:\s+(?:this|these|it))?
         |advertisement|advert|sponsored(?:\s+(?:content|stories|links))?|promoted(?:\s+stories)?
         |skip\s+to\s+(?:main\s+)?content|back\s+to\s+top|print(?:\s+this\s+(?:article|page))?
         |share(?:\s+(?:this|on\s+\w+))?|e-?mail|menu|search|home|next\s+(?:article|story|post)
@@ -491,7 +523,7 @@ _NAV = _rx(
 )
 _SOURCE_LINE = re.compile(r"^[-–—•|]\s*[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,3}$")
 _FOOTER = _rx(
-    r"""^(?:©|\(c\)|copyright\b)|\ball\s+rights\s+reserved\b
+    r"""^(?:©|\(c\)|copyright\s*(?:©|\(c\)|\d{4}|:|$))|\ball\s+rights\s+reserved\b
         |\bmay\s+not\s+be\s+(?:published|reproduced|broadcast|rewritten|redistributed)\b"""
 )
 
@@ -542,8 +574,15 @@ CUE_FAMILIES: tuple[Callable[[LineShape], list[Cue]], ...] = (
 
 def line_cues(text: str) -> list[Cue]:
     """All cues that fire on a line, strongest first."""
+    return list(_line_cues(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _line_cues(text: str) -> tuple[Cue, ...]:
+    # Cached: the line model, the tail detector and the topic detector ask about the
+    # same lines of a document.
     shape = LineShape.of(text)
     if not shape.text:
-        return []
+        return ()
     found = [cue for family in CUE_FAMILIES for cue in family(shape)]
-    return sorted(found, key=lambda c: -c.weight)
+    return tuple(sorted(found, key=lambda c: -c.weight))

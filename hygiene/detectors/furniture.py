@@ -1,60 +1,87 @@
-"""HY1xx: page furniture lines (bylines, timestamps, captions, calls to action...).
+"""HY1xx: page furniture (bylines, timestamps, captions, calls to action...).
 
-The detector asks a *line model* (``hygiene.detectors.lines``) for a verdict on
-every paragraph and flags those it places among page furniture. The verdicts
-stay with the segmented document, so the related-tail detector reads page
-structure from them without asking again.
+The detector asks the learned line model (``hygiene.detectors.lines``) for a
+verdict on every paragraph and flags those it places among page furniture,
+each under the rule of its kind. Furniture glued to the start or end of an
+article paragraph (a photo credit run into the last sentence, a "click here"
+tail) is flagged as its own span, and the rest of the paragraph stays.
+
+The verdicts stay with the segmented document, so the related-tail detector
+and the off-topic detector read page structure from them without asking again.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hygiene.detectors.lines import JointLineModel, LearnedLineModel, LineModel, Verdict, contexts
-from hygiene.findings import Finding, finding
+from hygiene.detectors.glued import glued_furniture
+from hygiene.detectors.lines import LineModel, Verdict, line_vectors, load_line_model
+from hygiene.embed import Embedder
+from hygiene.findings import Finding, Region, finding
 from hygiene.segment import Segmented
 
 VERDICTS = "furniture-verdicts"
 
 
-def default_line_model() -> LineModel:
-    """The heuristic cues joined by the learned line model (a missing model file is
-    an error, never a quieter detector)."""
-    return JointLineModel(LearnedLineModel.load())
-
-
-def furniture_flags(seg: Segmented) -> list[Verdict | None]:
-    """Per paragraph, its furniture verdict when it is furniture, else None.
-
-    Reuses what the furniture detector computed for this document; other
-    detectors (the related-tail detector) read page structure from it.
-    """
-    cached = seg.derived.get(VERDICTS)
-    if not isinstance(cached, _Verdicts):
-        model = default_line_model()
-        cached = _Verdicts(model.predict(contexts(seg)), model.threshold)
-        seg.derived[VERDICTS] = cached
-    return [v if v.score >= cached.threshold else None for v in cached.verdicts]
-
-
 @dataclass(frozen=True)
 class _Verdicts:
     verdicts: list[Verdict]
-    threshold: float
+
+
+def verdicts_of(seg: Segmented, model: LineModel, embedder: Embedder | None) -> list[Verdict]:
+    """The model's verdicts on a document's paragraphs, computed once per document."""
+    cached = seg.derived.get(VERDICTS)
+    if isinstance(cached, _Verdicts):
+        return cached.verdicts
+    texts = [p.text for p in seg.paragraphs]
+    vectors = None
+    if model.uses_embeddings and embedder is not None:
+        vectors = line_vectors(seg, embedder, model.vectors)
+    verdicts = model.predict(texts, vectors)
+    seg.derived[VERDICTS] = _Verdicts(verdicts)
+    return verdicts
+
+
+def furniture_flags(seg: Segmented, embedder: Embedder | None = None) -> list[Verdict | None]:
+    """Per paragraph, its furniture verdict when it is furniture, else None.
+
+    Reuses what the furniture detector computed for this document; other
+    detectors read page structure from it. Without an embedder, and when no
+    detector has judged the document yet, the model without embeddings judges it.
+    """
+    cached = seg.derived.get(VERDICTS)
+    if isinstance(cached, _Verdicts):
+        verdicts = cached.verdicts  # no model to load
+    else:
+        model = load_line_model(embeddings=embedder is not None)
+        verdicts = verdicts_of(seg, model, embedder)
+    return [v if v.furniture else None for v in verdicts]
 
 
 class FurnitureDetector:
     name = "furniture"
     codes: tuple[str, ...] = tuple(f"HY10{i}" for i in range(1, 9))
 
-    def __init__(self, model: LineModel | None = None) -> None:
-        self.model: LineModel = model or default_line_model()
+    def __init__(self, embedder: Embedder | None = None, model: LineModel | None = None) -> None:
+        """``embedder`` gives the lines' vectors; without one, the model trained without
+        embedding features judges (``--embedder none``). ``model`` replaces the shipped one."""
+        self.embedder = embedder
+        self.model: LineModel = model or load_line_model(embeddings=embedder is not None)
 
     def detect(self, seg: Segmented) -> list[Finding]:
-        verdicts = self.model.predict(contexts(seg))
-        seg.derived[VERDICTS] = _Verdicts(verdicts, self.model.threshold)
-        return [
-            finding(v.code, para, v.score, v.reason)
-            for para, v in zip(seg.paragraphs, verdicts, strict=True)
-            if v.score >= self.model.threshold
-        ]
+        out = []
+        for para, v in zip(
+            seg.paragraphs, verdicts_of(seg, self.model, self.embedder), strict=True
+        ):
+            if v.furniture:
+                out.append(finding(v.code, para, v.score, v.reason))
+                continue
+            spans = [(s.start - para.start, s.end - para.start) for s in seg.sentences_of(para)]
+            for start, end, cue in glued_furniture(para.text, spans):
+                where = seg.region(para.start + start, para.start + end)
+                out.append(_glued(where, cue.code, cue.weight, cue.reason))
+        return out
+
+
+def _glued(where: Region, code: str, score: float, reason: str) -> Finding:
+    return finding(code, where, score, f"{reason}, glued to an article paragraph")

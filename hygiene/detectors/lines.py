@@ -1,395 +1,284 @@
-"""What a line of a page is: the line models behind the furniture rules.
+"""What a line of a page is: the learned line model behind the furniture rules.
 
-A line model gives every paragraph of a document a ``Verdict`` (a score, the
-HY1xx rule it falls under, a reason). ``HeuristicLineModel`` combines the
-hand-written cues of ``hygiene.detectors.cues``; ``LearnedLineModel`` (logistic
-regression, stored as JSON, trained by ``scripts/train_line_model.py``) scores
-the same cues together with general properties of a line and of its place on
-the page: length and punctuation, capitalisation, position, its neighbours, and
-whether it sits inside the page's main block of running prose (found as the
-best-scoring contiguous run of prose-like lines, the idea of Finn et al.'s Body
-Text Extraction). ``JointLineModel``, the default, flags a line when either is
-confident.
+The model gives every paragraph of a document a ``Verdict``: how likely it is
+page furniture, which HY1xx rule it falls under, and why. It was trained on
+real labelled pages (``scripts/train_line_model.py``) and is stored as JSON
+run by ``hygiene.learn``, in four files:
+
+- ``line-model.json``: gradient-boosted trees over ``FEATURES`` (the line's
+  cues and shape, its place on the page, and how its vector sits among the
+  page's), giving the probability that the line is furniture;
+- ``line-model-plain.json``: the same without the embedding features, for
+  ``--embedder none``;
+- ``line-direction.json``: a logistic regression on the line's vector alone,
+  whose score is one of the embedding features;
+- ``line-kinds.json``: a multinomial logistic regression that names the kind of
+  a furniture line (byline, timestamp, caption, call to action, ...) when no
+  hand-written cue does.
+
+A line's vector comes from the static embedder (``hygiene.embed.static``: the
+sum of its tokens' vectors, a table lookup), so judging lines costs no
+transformer time; a model trained on MiniLM vectors (``line_vectors`` in its
+meta) takes the length-weighted mean of the line's sentences' vectors from the
+shared embedder instead.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
-import json
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from hygiene.assets import load_json, models_dir, version_mismatch
-from hygiene.detectors.cues import LineShape, line_cues, looks_like_name
+from hygiene.detectors.cuemodel import cue_verdicts
+from hygiene.detectors.cues import line_cues
+from hygiene.detectors.linefeatures import (
+    CONTEXT,
+    EMBEDDING,
+    OWN,
+    embedding_features,
+    plain_features,
+)
+from hygiene.detectors.synthetic import SyntheticLineModel
+from hygiene.embed import DIM, Embedder
+from hygiene.learn import LinearModel, TreeModel, load_model
 from hygiene.segment import Segmented
 
 if TYPE_CHECKING:
-    import numpy as np
-    import numpy.typing as npt
+    from pathlib import Path
 
+    from hygiene.detectors.linefeatures import Matrix
+    from hygiene.embed.static import StaticEmbedder
 
-@dataclass(frozen=True)
-class LineContext:
-    """One paragraph as the line model sees it: its text and its surroundings."""
+PLAIN: tuple[str, ...] = (*OWN, *CONTEXT)
+FEATURES: tuple[str, ...] = (*PLAIN, *EMBEDDING, "direction")
+# Where a line's vector comes from, and its width: the static token-lookup embedder
+# (cheap, the default) or MiniLM sentence vectors from the shared embedder.
+VECTOR_SOURCES = {"static": 256, "minilm": DIM}
+KINDS = ("HY101", "HY102", "HY103", "HY104", "HY105", "HY106", "HY107", "HY108")
+MODEL_FILE = "line-model.json"
+PLAIN_FILE = "line-model-plain.json"
+DIRECTION_FILE = "line-direction.json"
+KINDS_FILE = "line-kinds.json"
+SYNTHETIC_FILE = "line-model-synthetic.json"
+CUE_NAMES_RULE = 0.5  # a written cue this strong names the rule of a furniture line
 
-    text: str
-    index: int
-    total: int
-    prev: str | None
-    next: str | None
-
-    @property
-    def position(self) -> float:
-        """0.0 at the first paragraph, 1.0 at the last."""
-        return self.index / max(self.total - 1, 1)
+# What a furniture line of each kind is, for a verdict no cue explains.
+KIND_NAMES = {
+    "HY101": "a byline or credit",
+    "HY102": "a date or time line",
+    "HY103": "media player residue",
+    "HY104": "a photo caption",
+    "HY105": "a call to action",
+    "HY106": "comment section text",
+    "HY107": "a tag list",
+    "HY108": "navigation or a link to another story",
+}
 
 
 @dataclass(frozen=True)
 class Verdict:
-    score: float  # probability-like, 0..1
-    code: str  # the HY1xx rule it falls under
+    score: float  # the cue's weight for a cue-explained line, else the model's probability
+    code: str  # the HY1xx rule it falls under ("" when not furniture)
     reason: str
-    learned: bool = False  # from the learned line model's place-on-the-page evidence alone
+    learned: bool = False  # no hand-written cue backs it: the model's evidence alone
+    furniture: bool = False  # the model's decision at its operating point
 
 
 class LineModel(Protocol):
-    """Scores paragraphs of one document as page furniture."""
+    """Judges the paragraphs of one document: a verdict each, with the model's
+    decision. ``vectors`` (one row per paragraph) when it uses embeddings."""
 
-    threshold: float
+    @property
+    def uses_embeddings(self) -> bool: ...
 
-    def predict(self, lines: Sequence[LineContext]) -> list[Verdict]: ...
+    @property
+    def vectors(self) -> str:
+        """Where the lines' vectors come from: a key of VECTOR_SOURCES."""
+        ...
 
-
-def contexts(seg: Segmented) -> list[LineContext]:
-    paras = [p.text for p in seg.paragraphs]
-    n = len(paras)
-    return [
-        LineContext(text, i, n, paras[i - 1] if i else None, paras[i + 1] if i + 1 < n else None)
-        for i, text in enumerate(paras)
-    ]
+    def predict(self, texts: Sequence[str], vectors: Matrix | None = None) -> list[Verdict]: ...
 
 
-class HeuristicLineModel:
-    """Cues combined by noisy-OR, then a pass that lets furniture vouch for its neighbours.
+@dataclass(frozen=True)
+class LearnedLineModel:
+    """Furniture probabilities and kinds for the paragraphs of one document.
 
-    Furniture comes in clusters (a name between a caption and "Updated:"), so a
-    short label or a weak cue counts when the lines around it are furniture.
+    Two paths decide, with two thresholds kept in the model file: a line the written
+    cues flag (``hygiene.detectors.cuemodel``: cues combined, neighbours vouching) is
+    furniture; a line only the synthetic-page model flags when the real-page model
+    gives it ``synthetic_threshold`` or more (it vetoes the rest); any line is
+    furniture when the model alone is sure enough (``threshold``), which adds what no
+    cue explains.
     """
 
-    threshold = 0.5
-    weak = 0.25  # a weak cue plus one furniture neighbour is enough
+    trees: TreeModel
+    kinds: LinearModel
+    direction: LinearModel | None  # None: the plain variant, no embeddings
+    threshold: float
+    synthetic_threshold: float
+    synthetic: SyntheticLineModel
+    vectors: str = "static"  # a key of VECTOR_SOURCES
 
-    def predict(self, lines: Sequence[LineContext]) -> list[Verdict]:
-        verdicts = [self._own(line) for line in lines]
-        for _ in range(3):
-            changed = False
-            for i, line in enumerate(lines):
-                if verdicts[i].score >= self.threshold or i == 0:
-                    continue
-                better = self._from_neighbours(line, verdicts, i)
-                if better is not None:
-                    verdicts[i] = better
-                    changed = True
-            if not changed:
-                break
-        return verdicts
+    @property
+    def uses_embeddings(self) -> bool:
+        return self.direction is not None
 
-    def _own(self, line: LineContext) -> Verdict:
-        cues = line_cues(line.text)
-        if not cues:
-            return Verdict(0.0, "", "")
-        miss = 1.0
-        for cue in cues:
-            miss *= 1.0 - cue.weight
-        top = cues[0]
-        return Verdict(1.0 - miss, top.code, top.reason)
+    def features(self, texts: Sequence[str], vectors: Matrix | None = None) -> Matrix:
+        """One row of the model's features per line."""
+        import numpy as np
 
-    def _from_neighbours(
-        self, line: LineContext, verdicts: list[Verdict], i: int
-    ) -> Verdict | None:
-        before = i > 0 and verdicts[i - 1].score >= self.threshold
-        after = i + 1 < len(verdicts) and verdicts[i + 1].score >= self.threshold
-        own = verdicts[i]
-        if own.score >= self.weak and (before or after):
-            return Verdict(0.55, own.code, f"{own.reason}, next to other page furniture")
-        shape = LineShape.of(line.text)
-        label = shape.n_words <= 4 and len(shape.text) <= 40 and not shape.terminal
-        if not label:
-            return None
-        if before and verdicts[i - 1].code == "HY107":
-            return Verdict(0.55, "HY107", "an item of the tag list above")
-        if before and after:
-            if looks_like_name(shape):
-                return Verdict(0.55, "HY101", "a bare name between other page furniture lines")
-            return Verdict(0.55, "HY108", "a short label between other page furniture lines")
-        return None
+        own, plain = plain_features(texts)
+        if self.direction is None:
+            return plain
+        if vectors is None:
+            raise ValueError("this line model needs the lines' vectors")
+        weights = np.array([len(t) for t in texts], dtype=np.float64)
+        direction = _linear_proba(self.direction, vectors)
+        return np.hstack([plain, embedding_features(vectors, own, weights), direction])
 
+    def predict(self, texts: Sequence[str], vectors: Matrix | None = None) -> list[Verdict]:
+        if not texts:
+            return []
+        x = self.features(texts, vectors)
+        proba = self.trees.predict_proba(x)[:, 1]
+        earlier = self._earlier_path(texts)
+        # Only furniture needs a rule and a reason.
+        return [
+            dataclasses.replace(before, reason=f"{before.reason} (line model {p:.4f})")
+            if before is not None and (not before.learned or p >= self.synthetic_threshold)
+            else self._verdict(text, float(p), row)
+            if p >= self.threshold
+            else Verdict(float(p), "", "")
+            for text, p, row, before in zip(texts, proba, x, earlier, strict=True)
+        ]
 
-# --- features of a line and its context, for the learned model ------------------------------
+    def _earlier_path(self, texts: Sequence[str]) -> list[Verdict | None]:
+        """Per line, the verdict of the decision path before this model (the written
+        cues, neighbours vouching, then the line model of synthetic pages) when that
+        path flags it, else None."""
+        judged = self.synthetic.judge(texts)
+        out: list[Verdict | None] = []
+        for cue, (p, code, reason) in zip(cue_verdicts(texts), judged, strict=True):
+            if cue.flagged:
+                out.append(Verdict(cue.score, cue.code, cue.reason, furniture=True))
+            elif p >= self.synthetic.threshold:
+                out.append(Verdict(p, code, reason, learned=True, furniture=True))
+            else:
+                out.append(None)
+        return out
 
-CUE_CODES = tuple(f"HY10{i}" for i in range(1, 9))
-_STOP = frozenset(
-    "the a an and or but of to in on at for with by from as is are was were be been it its "
-    "this that he she they we his her their not will would has have had said says who which".split()
-)
-_URL = re.compile(r"https?://|www\.")
-_DOT_WORD = re.compile(r"\.\w")
-
-
-def _has_link(text: str) -> bool:
-    """A URL, or an e-mail-like token: the same as searching ``\\S+@\\S+\\.\\w+``, in
-    linear time (that pattern backtracks cubically on a long run of '@')."""
-    if _URL.search(text):
-        return True
-    for token in text.split():
-        at = token.find("@", 1)  # the first '@' with something before it
-        if at > 0 and _DOT_WORD.search(token, at + 2):
-            return True
-    return False
+    def _verdict(self, text: str, p: float, row: Matrix) -> Verdict:
+        """The rule of a line the model flags on its own evidence: its strongest written
+        cue names it, else the kind head; the reason says which, and the model's score."""
+        cues = line_cues(text)
+        if cues and cues[0].weight >= CUE_NAMES_RULE:
+            # Scored by the cue it is flagged for: corpus evidence (HY109) keeps its place.
+            reason = f"{cues[0].reason} (line model {p:.4f})"
+            return Verdict(cues[0].weight, cues[0].code, reason, furniture=True)
+        kind = self.kinds.predict_proba(row[None, : len(PLAIN)])[0]
+        code = self.kinds.classes[int(kind.argmax())]
+        reason = f"{KIND_NAMES[code]}, {_where(row)} (line model {p:.4f})"
+        return Verdict(p, code, reason, learned=True, furniture=True)
 
 
-_BULLET = re.compile(r"^[-–—•*·>»|]\s")
-
-OWN = (
-    "log_words",
-    "log_chars",
-    "terminal",
-    "ends_colon",
-    "starts_upper",
-    "starts_digit",
-    "starts_bullet",
-    "title_ratio",
-    "upper_ratio",
-    "digit_ratio",
-    "stop_ratio",
-    "url",
-    "pipes",
-    "prose",
-)
-FEATURES: tuple[str, ...] = (
-    *(f"cue_{c}" for c in CUE_CODES),
-    *OWN,
-    "cue_any",
-    "rel_position",
-    "is_first",
-    "log_from_top",
-    "log_from_bottom",
-    "prev_cue",
-    "next_cue",
-    "prev_log_words",
-    "next_log_words",
-    "prev_prose",
-    "next_prose",
-    "in_main_block",
-    "log_block_distance",
-    "doc_prose_share",
-)
-
-
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
-
-
-def word_count(text: str) -> int:
-    """Words, counting two CJK characters as one (those scripts do not space words)."""
-    return len(text.split()) + len(_CJK.findall(text)) // 2
-
-
-def _own(text: str) -> tuple[list[float], float]:
-    """The line's own shape features, and its strongest cue."""
-    shape = LineShape.of(text)
-    words = shape.words
-    n = max(len(words), 1)
-    n_words = word_count(shape.text)
-    cues = {c: 0.0 for c in CUE_CODES}
-    for cue in line_cues(text):
-        cues[cue.code] = max(cues[cue.code], cue.weight)
-    stop = sum(w.lower() in _STOP for w in words) / n
-    # Sentence-shaped and long enough; the stopword share is a feature, not a
-    # condition, so that prose in other languages still counts as prose.
-    terminal = shape.terminal or shape.text.endswith(("。", "！", "？"))
-    prose = float(n_words >= 8 and terminal)
-    own = [
-        math.log1p(n_words),
-        math.log1p(len(shape.text)),
-        float(terminal),
-        float(shape.text.endswith(":")),
-        float(shape.text[:1].isupper()),
-        float(shape.text[:1].isdigit()),
-        float(bool(_BULLET.match(shape.text))),
-        sum(w[:1].isupper() for w in words) / n,
-        sum(w.isupper() and len(w) > 1 for w in words) / n,
-        sum(any(ch.isdigit() for ch in w) for w in words) / n,
-        stop,
-        float(_has_link(shape.text)),
-        float(shape.text.count("|") >= 2),
-        prose,
-    ]
-    return [*cues.values(), *own], max(cues.values())
-
-
-def main_block(prose: Sequence[float], words: Sequence[int]) -> tuple[int, int]:
-    """The contiguous run of lines that maximises prose words minus other lines' words."""
-    best, best_span = -math.inf, (0, -1)
-    run, start = 0.0, 0
-    for i, (is_prose, n) in enumerate(zip(prose, words, strict=True)):
-        gain = float(n) if is_prose else -(min(n, 30) + 3.0)
-        if run <= 0:
-            run, start = gain, i
-        else:
-            run += gain
-        if run > best:
-            best, best_span = run, (start, i)
-    return best_span
-
-
-def line_features(lines: Sequence[LineContext]) -> npt.NDArray[np.float64]:
-    """One row of FEATURES per paragraph of a document."""
+def _linear_proba(model: LinearModel, x: Matrix) -> Matrix:
+    """A binary logistic regression's probabilities as one column, by elementwise
+    products: ``model.predict_proba`` would take a matrix product, and one this
+    small wakes numpy's BLAS threads, whose spinning slows the embedding model's."""
     import numpy as np
 
-    own = [_own(line.text) for line in lines]
-    n = len(lines)
-    prose = [row[len(CUE_CODES) + OWN.index("prose")] for row, _ in own]
-    words = [word_count(line.text) for line in lines]
-    lo, hi = main_block(prose, words) if n else (0, -1)
-    share = sum(prose) / n if n else 0.0
-    rows = []
-    for i, (row, top_cue) in enumerate(own):
-        prev = own[i - 1] if i > 0 else None
-        nxt = own[i + 1] if i + 1 < n else None
-        distance = 0 if lo <= i <= hi else (lo - i if i < lo else i - hi)
-        rows.append(
-            [
-                *row,
-                top_cue,
-                i / max(n - 1, 1),
-                float(i == 0),
-                math.log1p(i),
-                math.log1p(n - 1 - i),
-                prev[1] if prev else 0.0,
-                nxt[1] if nxt else 0.0,
-                math.log1p(words[i - 1]) if prev else 0.0,
-                math.log1p(words[i + 1]) if nxt else 0.0,
-                prose[i - 1] if prev else 0.0,
-                prose[i + 1] if nxt else 0.0,
-                float(lo <= i <= hi),
-                math.log1p(distance),
-                share,
-            ]
-        )
-    return np.array(rows, dtype=np.float64).reshape(n, len(FEATURES))
+    z = (((x - model.mean) / model.scale) * model.coef[0]).sum(axis=1) + model.intercept[0]
+    proba: Matrix = 1.0 / (1.0 + np.exp(-z))
+    return proba[:, None]
 
 
-# --- the learned model ----------------------------------------------------------------------
+def _where(row: Matrix) -> str:
+    """Where a line sits on the page, in words, from its context features."""
+    at = {name: float(row[len(OWN) + i]) for i, name in enumerate(CONTEXT)}
+    if at["in_main_block"]:
+        place = "inside the story's main text"
+    elif at["log_before_block"] > 0:
+        place = "above the story's main text"
+    else:
+        place = "below the story's main text"
+    run = round(math.expm1(at["log_short_run"]))
+    return f"{place}, in a run of {run} short lines" if run >= 3 else place
 
-FORMAT = "hygiene-line-model/1"
-MODEL_FILE = "line-model.json"
 
-
-class LearnedLineModel:
-    """scikit-learn style: ``fit(X, y)``, ``predict_proba(X)``; ``predict`` gives verdicts."""
-
-    def __init__(self, threshold: float = 0.9) -> None:
-        self.threshold = threshold
-        self.mean: Any = None
-        self.scale: Any = None
-        self.coef: Any = None
-        self.intercept = 0.0
-        self.meta: dict[str, Any] = {}
-
-    def fit(self, x: Any, y: Sequence[int], c: float = 1.0) -> LearnedLineModel:
-        import numpy as np
-        from sklearn.linear_model import LogisticRegression
-
-        self.mean = x.mean(axis=0)
-        self.scale = np.where(x.std(axis=0) > 1e-9, x.std(axis=0), 1.0)
-        lr = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
-        lr.fit((x - self.mean) / self.scale, list(y))
-        self.coef = lr.coef_[0]
-        self.intercept = float(lr.intercept_[0])
-        return self
-
-    def predict_proba(self, x: Any) -> Any:
-        import numpy as np
-
-        z = ((x - self.mean) / self.scale) @ self.coef + self.intercept
-        return 1.0 / (1.0 + np.exp(-z))
-
-    def predict(self, lines: Sequence[LineContext]) -> list[Verdict]:
-        if not lines:
-            return []
-        x = line_features(lines)
-        proba = self.predict_proba(x)
-        verdicts = []
-        for row, p in zip(x, proba, strict=True):
-            cues = dict(zip(CUE_CODES, row[: len(CUE_CODES)], strict=True))
-            code, strength = max(cues.items(), key=lambda kv: kv[1])
-            contributions = (row - self.mean) / self.scale * self.coef
-            top = [FEATURES[i] for i in contributions.argsort()[::-1][:2]]
-            reason = f"the line model scores it {p:.2f} as page furniture ({', '.join(top)})"
-            verdicts.append(
-                Verdict(float(p), code if strength > 0 else "HY108", reason, learned=True)
-            )
-        return verdicts
-
-    def save(self, path: Path) -> None:
-        data = {
-            "format": FORMAT,
-            "features": list(FEATURES),
-            "mean": [round(float(v), 6) for v in self.mean],
-            "scale": [round(float(v), 6) for v in self.scale],
-            "coef": [round(float(v), 6) for v in self.coef],
-            "intercept": round(self.intercept, 6),
-            "threshold": self.threshold,
-            "meta": self.meta,
-        }
-        path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
-
-    @classmethod
-    def load(cls, path: Path | None = None) -> LearnedLineModel:
-        """The model at ``path``, or the shipped one (read once per process)."""
-        return _shipped_model() if path is None else cls._load(path)
-
-    @classmethod
-    def _load(cls, path: Path | None) -> LearnedLineModel:
-        import numpy as np
-
-        data = load_json(MODEL_FILE, path)
-        if data.get("format") != FORMAT or tuple(data.get("features", ())) != FEATURES:
-            where = path or models_dir() / MODEL_FILE
-            raise version_mismatch(MODEL_FILE, where, "does not match this version's line features")
-        model = cls(threshold=float(data["threshold"]))
-        model.mean = np.array(data["mean"])
-        model.scale = np.array(data["scale"])
-        model.coef = np.array(data["coef"])
-        model.intercept = float(data["intercept"])
-        model.meta = data.get("meta", {})
-        return model
+def load_line_model(embeddings: bool = True, folder: Path | None = None) -> LearnedLineModel:
+    """The shipped line model (read once per process), with or without embeddings;
+    ``folder`` reads the files from elsewhere (a model being trained or tried)."""
+    if folder is None:
+        return _shipped(embeddings)
+    return _load(embeddings, folder)
 
 
 @functools.cache
-def _shipped_model() -> LearnedLineModel:
-    return LearnedLineModel._load(None)
+def _shipped(embeddings: bool) -> LearnedLineModel:
+    return _load(embeddings, None)
 
 
-class JointLineModel:
-    """Furniture when the heuristic cues or the learned model say so."""
+def vector_names(source: str) -> tuple[str, ...]:
+    """The direction model's features: one per dimension of the source's vectors."""
+    return tuple(f"v{i}" for i in range(VECTOR_SOURCES[source]))
 
-    def __init__(self, learned: LearnedLineModel | None = None) -> None:
-        self.heuristic = HeuristicLineModel()
-        self.learned = learned or LearnedLineModel.load()
-        self.threshold = 0.5  # verdicts below both models' thresholds are scored under it
 
-    def predict(self, lines: Sequence[LineContext]) -> list[Verdict]:
-        out = []
-        for h, m in zip(self.heuristic.predict(lines), self.learned.predict(lines), strict=True):
-            if h.score >= self.heuristic.threshold:
-                out.append(h)
-            elif m.score >= self.learned.threshold:
-                out.append(m)
-            else:
-                out.append(Verdict(min(h.score, 0.49), h.code, h.reason))
-        return out
+def _load(embeddings: bool, folder: Path | None) -> LearnedLineModel:
+    def path(name: str) -> Path | None:
+        return None if folder is None else folder / name
+
+    name = MODEL_FILE if embeddings else PLAIN_FILE
+    trees = load_model(name, FEATURES if embeddings else PLAIN, path(name))
+    kinds = load_model(KINDS_FILE, PLAIN, path(KINDS_FILE))
+    if not isinstance(trees, TreeModel) or not isinstance(kinds, LinearModel):
+        raise TypeError("line model files of the wrong kind")
+    meta = trees.meta
+    source = str(meta.get("line_vectors", "minilm"))
+    if source not in VECTOR_SOURCES:
+        raise TypeError(f"line model of unknown line vectors {source!r}")
+    direction: LinearModel | None = None
+    if embeddings:
+        loaded = load_model(DIRECTION_FILE, vector_names(source), path(DIRECTION_FILE))
+        if not isinstance(loaded, LinearModel):
+            raise TypeError("line direction file of the wrong kind")
+        direction = loaded
+    synthetic = SyntheticLineModel.load(path(SYNTHETIC_FILE))
+    threshold, veto = float(meta["threshold"]), float(meta["synthetic_threshold"])
+    return LearnedLineModel(trees, kinds, direction, threshold, veto, synthetic, source)
+
+
+def line_vectors(seg: Segmented, embedder: Embedder, source: str = "static") -> Matrix:
+    """Each paragraph's vector: from the static embedder (the sum of its tokens'
+    vectors), or for ``minilm`` the length-weighted mean of its sentences' vectors
+    from ``embedder``."""
+    import numpy as np
+
+    if source == "static":
+        texts = [p.text for p in seg.paragraphs]
+        if not texts:
+            return np.zeros((0, VECTOR_SOURCES["static"]))
+        return static_embedder().embed(texts).astype(np.float64)
+    pieces = [seg.sentences_of(p) or [p] for p in seg.paragraphs]
+    texts = sorted({s.text for piece in pieces for s in piece})
+    if not texts:
+        return np.zeros((0, DIM))
+    vectors = embedder.embed(texts).astype(np.float64)
+    row = {text: i for i, text in enumerate(texts)}
+    out = np.zeros((len(pieces), DIM))
+    for i, piece in enumerate(pieces):
+        for s in piece:
+            out[i] += vectors[row[s.text]] * len(s.text)
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    normalised: Matrix = out / np.clip(norms, 1e-12, None)
+    return normalised
+
+
+@functools.cache
+def static_embedder() -> StaticEmbedder:
+    """The static embedder, its table loaded once per process."""
+    from hygiene.embed.static import StaticEmbedder
+
+    return StaticEmbedder()

@@ -18,9 +18,10 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-from hygiene.detectors.cues import SIGNATURE_REASON, LineShape
+from hygiene.detectors.cues import SIGNATURE_REASON, LineShape, line_cues
 from hygiene.detectors.furniture import furniture_flags
-from hygiene.detectors.lines import Verdict
+from hygiene.detectors.lines import CUE_NAMES_RULE, Verdict
+from hygiene.embed import Embedder
 from hygiene.findings import Finding, finding
 from hygiene.segment import Segmented
 
@@ -55,6 +56,21 @@ class Region:
     end: int
     stories: int
     header: str | None
+
+
+def structure_flags(seg: Segmented, flags: list[Verdict | None]) -> list[Verdict | None]:
+    """The furniture a tail or a thread is made of: the line model's verdicts, and the
+    lines a written cue marks (an outlet, a time, a signature) even where the model,
+    at its precision-first operating point, leaves them: the region's rhythm, not the
+    single line, is the evidence here."""
+    out = []
+    for para, flag in zip(seg.paragraphs, flags, strict=True):
+        if flag is None:
+            cues = line_cues(para.text)
+            if cues and cues[0].weight >= CUE_NAMES_RULE:
+                flag = Verdict(cues[0].weight, cues[0].code, cues[0].reason)
+        out.append(flag)
+    return out
 
 
 def roles(texts: list[str], flags: list[Verdict | None]) -> list[Role]:
@@ -166,7 +182,8 @@ def _parse_units(
 
 
 def _is_signature(flag: Verdict | None) -> bool:
-    return flag is not None and flag.reason == SIGNATURE_REASON
+    # The line model appends its score to the reason of a cue it keeps.
+    return flag is not None and flag.reason.startswith(SIGNATURE_REASON)
 
 
 def find_comment_thread(rs: list[Role], flags: list[Verdict | None]) -> Region | None:
@@ -204,8 +221,11 @@ class RelatedTailDetector:
     name = "related-tail"
     codes: tuple[str, ...] = ("HY202", "HY106")
 
+    def __init__(self, embedder: Embedder | None = None) -> None:
+        self.embedder = embedder  # for the line model, when no furniture detector ran
+
     def detect(self, seg: Segmented) -> list[Finding]:
-        flags = furniture_flags(seg)
+        flags = structure_flags(seg, furniture_flags(seg, self.embedder))
         rs = roles([p.text for p in seg.paragraphs], flags)
         found = []
         thread = find_comment_thread(rs, flags)

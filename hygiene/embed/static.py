@@ -34,7 +34,9 @@ class StaticEmbedder:
         path = table_file or assets.model_file(STATIC_FILE)
         tokenizer = assets.model_file(TOKENIZER_FILE)
         try:
-            self._table = np.load(path, allow_pickle=False).astype(np.float32)
+            # Kept as stored (float16): converting the whole table costs 75 ms a process,
+            # the rows a call looks up are converted as they are summed.
+            self._table = np.load(path, allow_pickle=False)
             self._tokenizer = Tokenizer.from_file(str(tokenizer))
         except Exception as exc:  # numpy and tokenizers raise their own types
             raise assets.ModelError(
@@ -60,7 +62,7 @@ class StaticEmbedder:
         flat = np.fromiter((t for i in ids for t in i), dtype=np.int64, count=int(lengths.sum()))
         sums = np.zeros((len(texts), self.dim), dtype=np.float32)
         rows = np.repeat(np.arange(len(texts)), lengths)
-        np.add.at(sums, rows, self._table[flat])
+        np.add.at(sums, rows, self._table[flat].astype(np.float32))
         norms = np.linalg.norm(sums, axis=1, keepdims=True)
         unit: Vectors = sums / np.clip(norms, 1e-12, None)
         return unit
