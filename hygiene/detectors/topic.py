@@ -249,7 +249,9 @@ def _levels(seg: Segmented, vecs: DocVectors, register: RegisterScorer) -> _Leve
     lengths = np.array([len(t) for t in s_texts], dtype=np.float64)
     n_par = len(vecs.paragraph_ids)
     p_register = np.zeros((n_par, 2))
-    np.add.at(p_register, owner, s_register * lengths[:, None])
+    weighted = s_register * lengths[:, None]
+    for k in range(2):  # bincount: np.add.at is slow
+        p_register[:, k] = np.bincount(owner, weights=weighted[:, k], minlength=n_par)
     p_register /= np.bincount(owner, weights=lengths, minlength=n_par)[:, None]
     p_vecs = vecs.paragraphs.astype(np.float64)
     # The title is the first paragraph (a headline or the lede); the first

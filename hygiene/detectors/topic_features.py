@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from hygiene.detectors.register import MARKER_NAMES, marker_features
+from hygiene.detectors.register import MARKER_PATTERNS
 
 if TYPE_CHECKING:
     import numpy as np
@@ -285,10 +285,17 @@ def _markers(texts: Sequence[str]) -> tuple[Floats, Floats]:
     advertising (offers, prices, second person), as the register model counts them."""
     import numpy as np
 
-    counts = np.array([marker_features(t) for t in texts]).reshape(len(texts), -1)
-    legal = [MARKER_NAMES.index(n) for n in ("shall", "cross_reference", "legal_vocabulary")]
-    offer = [MARKER_NAMES.index(n) for n in ("offer", "price", "second_person")]
-    return counts[:, legal].sum(axis=1), counts[:, offer].sum(axis=1)
+    def counted(names: tuple[str, ...]) -> Floats:
+        # Only the markers summed here are searched for (this runs on every unit).
+        patterns = [MARKER_PATTERNS[n] for n in names]
+        return np.array(
+            [sum(min(len(p.findall(t)), 3) / 3 for p in patterns) for t in texts],
+            dtype=np.float64,
+        )
+
+    return counted(("shall", "cross_reference", "legal_vocabulary")), counted(
+        ("offer", "price", "second_person")
+    )
 
 
 def _capitalised(text: str) -> float:
