@@ -25,7 +25,9 @@ REBUILD = {
     "line-kinds.json": "python scripts/train_line_model.py",
     "line-model-synthetic.json": "python scripts/train_synthetic_line_model.py",
     "register.json": "python scripts/train_register.py",
-    "topic.json": "python scripts/calibrate_topic.py",
+    "topic.json": "python scripts/train_topic.py",
+    "topic-paragraph.json": "python scripts/train_topic.py",
+    "topic-sentence.json": "python scripts/train_topic.py",
     "static-minilm.npy": "python scripts/build_static_model.py",
 }
 

@@ -142,11 +142,16 @@ RULES: dict[str, Rule] = {
             "offtopic-paragraph",
             _O,
             "Paragraph about something else than its document",
-            "A paragraph whose embedding (all-MiniLM-L6-v2) stands apart from the rest of "
-            "its own document: low cosine to the centroid of the other paragraphs (the "
-            "paragraph itself left out, longer paragraphs weighing more), low cosine to "
-            "its neighbours, and few content words shared with the rest. The threshold is "
-            "calibrated on clean news articles (models/topic.json).",
+            "A paragraph or line that belongs to another story: a pasted paragraph, or "
+            "another story's headline (with or without its lede) inside the body; short "
+            "lines are judged too. A learned model (models/topic-paragraph.json) reads how "
+            "the paragraph stands against the rest of its own document: embedding cosine "
+            "(all-MiniLM-L6-v2) to the other paragraphs, to its neighbours, to the first "
+            "paragraph and its best match anywhere; the share of its content words, names "
+            "and numbers found elsewhere; its length, position and shape. A lone sentence "
+            "of legal or promotional language is HY203. "
+            "The thresholds keep clean news articles flagged by HY2 rules to about 1 % "
+            "(models/topic.json); the message says what the paragraph was compared with.",
         ),
         Rule(
             "HY202",
@@ -164,11 +169,15 @@ RULES: dict[str, Rule] = {
             "foreign-sentence",
             _O,
             "Sentence foreign to the paragraph and document around it",
-            "One sentence inside an otherwise sound paragraph that belongs elsewhere: it "
-            "stands apart in topic from the rest of the document (as HY201, per sentence), "
-            "or it is written in another register, legal/regulatory or promotional "
-            "language, while the rest of the document is not. Only that sentence is "
-            "flagged; the paragraph stays.",
+            "One sentence inside an otherwise sound paragraph that belongs elsewhere: a "
+            "sentence of another story, of an encyclopedia, or legal/regulatory or "
+            "promotional language in a story that is not. A learned model scores it against "
+            "the rest of its document and of its paragraph (models/topic-sentence.json, as "
+            "HY201 per sentence), and the register model's legal or promotional probability "
+            "counts where the rest of the document is not in that register; quoted or "
+            "reported speech is never foreign by register. Only that sentence is flagged; "
+            "the paragraph stays. A lone sentence of legal or promotional language, a "
+            "paragraph of its own, is HY203 too.",
         ),
         Rule(
             "HY301",

@@ -58,7 +58,7 @@ def test_models_are_found_in_the_package_without_an_override(
 def test_the_override_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HYGIENE_MODELS", str(tmp_path))
     assert assets.models_dir() == tmp_path
-    with pytest.raises(assets.ModelError, match=r"topic\.json is missing.*calibrate_topic"):
+    with pytest.raises(assets.ModelError, match=r"topic\.json is missing.*train_topic"):
         assets.model_file("topic.json")
 
 
@@ -70,6 +70,8 @@ def test_the_override_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
         ("line-direction.json", []),
         ("line-kinds.json", ["--embedder", "none"]),
         ("topic.json", []),
+        ("topic-paragraph.json", []),
+        ("topic-sentence.json", []),
         ("register.json", []),
         ("minilm-l6-v2-int8.onnx", []),
         ("tokenizer.json", []),

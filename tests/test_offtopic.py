@@ -403,12 +403,15 @@ def test_quoted_legal_wording_is_not_flagged_but_the_bare_sentence_is(
 def test_reported_speech_is_exempt_from_the_register_rule_only(
     onnx: CachedEmbedder, register: RegisterModel
 ) -> None:
-    quoted = f"“{MEMBER_STATES},” the commissioner said."
-    seg = seg_of("\n".join(inject(HOSPITAL, 3, quoted)))
     detector = TopicDetector(onnx, register)
-    (score,) = [s for s in detector.sentence_scores(seg) if seg.sentences[s.index].text == quoted]
-    assert score.reported
-    assert score.legal > detector.calibration.legal  # legal language, but quoted
+    for text, exempt in ((f"“{MEMBER_STATES},” the commissioner said.", True),
+                         (f"{MEMBER_STATES}.", False)):  # fmt: skip
+        seg = seg_of("\n".join(inject(HOSPITAL, 3, text)))
+        _, sentences = detector.scores(seg)
+        (score,) = [s for s in sentences if seg.sentences[s.index].text == text]
+        # Legal language either way; quoted, it counts as the document's own register.
+        assert (score.row["legal"] == score.row["legal_background"]) == exempt
+        assert (score.legal < detector.calibration.legal) == exempt
 
 
 # --- HY201: off-topic paragraph ----------------------------------------------------------------
@@ -434,6 +437,33 @@ def test_unrelated_paragraph_is_flagged_whole(pasted: str, sep: str, pipeline: P
     assert text[f.start : f.end] == pasted
     assert "paragraph about something else" in f.message
     assert codes(pipeline.analyze(segment(doc(sep.join(WATER)))).findings) == []
+
+
+# --- another story's headline inside the body ---------------------------------------------------
+
+
+def covered(text: str, part: str, findings: Sequence[Finding]) -> bool:
+    start = text.index(part)
+    return any(f.start <= start and start + len(part) <= f.end for f in findings)
+
+
+@SEPS
+@pytest.mark.parametrize(
+    ("at", "other"),
+    [(5, FERRY[:1]), (4, FERRY[:2]), (len(WATER), FERRY[:1]), (3, BAKERY[:1])],
+    ids=["headline", "headline-and-lede", "headline-at-the-end", "other-headline"],
+)
+def test_another_storys_headline_in_the_body_is_flagged(
+    at: int, other: list[str], sep: str, pipeline: Pipeline
+) -> None:
+    text = sep.join([*WATER[:at], *other, *WATER[at:]])
+    findings = [f for f in pipeline.analyze(segment(doc(text))).findings if f.code != "HY202"]
+    # The headline must be caught; another story's lede paragraph is the harder
+    # paragraph case (held-out recall in the README), not asserted here.
+    assert covered(text, other[0], findings)
+    assert {f.code for f in findings} == {"HY201"}
+    assert not any(covered(text, line, findings) for line in WATER)
+    assert "to the rest of the document" in findings[0].message
 
 
 # --- register model ----------------------------------------------------------------------------

@@ -59,6 +59,7 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     )
 )
 MARKER_NAMES = tuple(name for name, _ in _MARKERS)
+MARKER_PATTERNS = dict(_MARKERS)
 
 
 def marker_features(text: str) -> list[float]:
