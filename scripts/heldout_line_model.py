@@ -30,9 +30,10 @@ ROOT = Path(__file__).resolve().parent.parent
 LINE_FILES = ("line-model.json", "line-model-plain.json", "line-direction.json", "line-kinds.json")
 
 
-def fold_models(folds: Path, fold: int, into: Path, thresholds: tuple[float, float]) -> Path:
+def fold_models(folds: Path, fold: int, into: Path, thresholds: tuple[float, float, float]) -> Path:
     """A models folder: the shipped files, with this fold's line models at ``thresholds``
-    (for lines the model adds, and for lines only the synthetic-page model flags)."""
+    (for any line, for lines only the synthetic-page model flags, for lines the written
+    cues flag)."""
     into.mkdir(parents=True)
     for path in (ROOT / "models").iterdir():
         if path.name not in LINE_FILES:
@@ -40,19 +41,21 @@ def fold_models(folds: Path, fold: int, into: Path, thresholds: tuple[float, flo
     for name in LINE_FILES:
         data = json.loads((folds / f"fold-{fold}" / name).read_text("utf-8"))
         if "threshold" in data["meta"]:
-            data["meta"]["threshold"], data["meta"]["synthetic_threshold"] = thresholds
+            meta = data["meta"]
+            meta["threshold"], meta["synthetic_threshold"], meta["cue_threshold"] = thresholds
         (into / name).write_text(json.dumps(data), "utf-8")
     return into
 
 
-def operating_point(variant: str, max_rate: float) -> tuple[float, float]:
+def operating_point(variant: str, max_rate: float) -> tuple[float, float, float]:
     """The shipped model's thresholds for that many false alarms per 1,000, as chosen on
     the held-out folds (its meta keeps the table)."""
     from hygiene.detectors.lines import MODEL_FILE
 
     meta = json.loads((ROOT / "models" / MODEL_FILE).read_text("utf-8"))["meta"]
     point = meta["held_out"][variant]["operating_points"][str(max_rate)]
-    return float(point["threshold"]), float(meta["synthetic_threshold"])
+    veto = (float(meta["synthetic_threshold"]), float(meta.get("cue_threshold", 0.0)))
+    return float(point["threshold"]), *veto
 
 
 def run_bench(
@@ -113,22 +116,26 @@ def main() -> int:
     parser.add_argument("--max-false-alarms", type=float, default=1.0)
     parser.add_argument("--threshold", type=float)
     parser.add_argument("--synthetic-threshold", type=float)
+    parser.add_argument("--cue-threshold", type=float)
     parser.add_argument("--benches", default=",".join(BENCHES))
     parser.add_argument("--keep", type=Path, help="keep the merged reports in this folder")
     args = parser.parse_args()
     variant = "plain" if args.embedder == "none" else "embedding"
-    threshold, veto = operating_point(variant, args.max_false_alarms)
+    threshold, veto, cue_veto = operating_point(variant, args.max_false_alarms)
     if args.threshold is not None:
         threshold = args.threshold
     if args.synthetic_threshold is not None:
         veto = args.synthetic_threshold
-    print(f"{variant} line models, thresholds {threshold:.6f} / {veto}", flush=True)
+    if args.cue_threshold is not None:
+        cue_veto = args.cue_threshold
+    print(f"{variant} line models, thresholds {threshold:.6f} / {veto} / {cue_veto}", flush=True)
     pages: dict[str, int] = json.loads((args.folds / "folds.json").read_text("utf-8"))
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         folds = sorted(set(pages.values()))
         models = {
-            k: fold_models(args.folds, k, tmp / f"models-{k}", (threshold, veto)) for k in folds
+            k: fold_models(args.folds, k, tmp / f"models-{k}", (threshold, veto, cue_veto))
+            for k in folds
         }
         for bench in filter(None, args.benches.split(",")):
             report = run_bench(bench, pages, models, args.embedder, tmp)

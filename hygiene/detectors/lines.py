@@ -106,12 +106,12 @@ class LineModel(Protocol):
 class LearnedLineModel:
     """Furniture probabilities and kinds for the paragraphs of one document.
 
-    Two paths decide, with two thresholds kept in the model file: a line the written
-    cues flag (``hygiene.detectors.cuemodel``: cues combined, neighbours vouching) is
-    furniture; a line only the synthetic-page model flags when the real-page model
-    gives it ``synthetic_threshold`` or more (it vetoes the rest); any line is
-    furniture when the model alone is sure enough (``threshold``), which adds what no
-    cue explains.
+    The real-page model decides, with three thresholds kept in the model file: a line
+    the written cues flag (``hygiene.detectors.cuemodel``: cues combined, neighbours
+    vouching) is furniture when the model gives it ``cue_threshold`` or more; one only
+    the synthetic-page model flags, at ``synthetic_threshold`` or more; any line at
+    ``threshold`` or more, which adds what no cue explains. The cues are among the
+    model's features, and name the rule and the reason of a line they flag.
     """
 
     trees: TreeModel
@@ -121,6 +121,7 @@ class LearnedLineModel:
     synthetic_threshold: float
     synthetic: SyntheticLineModel
     vectors: str = "static"  # a key of VECTOR_SOURCES
+    cue_threshold: float = 0.0  # 0: a cue-flagged line is furniture whatever the model says
 
     @property
     def uses_embeddings(self) -> bool:
@@ -148,7 +149,8 @@ class LearnedLineModel:
         # Only furniture needs a rule and a reason.
         return [
             dataclasses.replace(before, reason=f"{before.reason} (line model {p:.4f})")
-            if before is not None and (not before.learned or p >= self.synthetic_threshold)
+            if before is not None
+            and p >= (self.synthetic_threshold if before.learned else self.cue_threshold)
             else self._verdict(text, float(p), row)
             if p >= self.threshold
             else Verdict(float(p), "", "")
@@ -247,7 +249,8 @@ def _load(embeddings: bool, folder: Path | None) -> LearnedLineModel:
         direction = loaded
     synthetic = SyntheticLineModel.load(path(SYNTHETIC_FILE))
     threshold, veto = float(meta["threshold"]), float(meta["synthetic_threshold"])
-    return LearnedLineModel(trees, kinds, direction, threshold, veto, synthetic, source)
+    cue_veto = float(meta.get("cue_threshold", 0.0))
+    return LearnedLineModel(trees, kinds, direction, threshold, veto, synthetic, source, cue_veto)
 
 
 def line_vectors(seg: Segmented, embedder: Embedder, source: str = "static") -> Matrix:

@@ -1,0 +1,181 @@
+"""Whole-tool operating points of the line model, simulated on held-out folds.
+
+    .venv/bin/python scripts/train_line_model.py --folds-out FOLDS --cv-only
+    .venv/bin/python scripts/heldout_line_model.py FOLDS --keep REPORTS
+    .venv/bin/python scripts/line_decision.py FOLDS REPORTS [--analyse]
+
+Running the whole tool per fold and bench takes a long while, so the decision
+rules are compared here on what those runs leave: the merged held-out reports of
+one whole-tool run (``REPORTS``) keep every finding but the line model's own
+(HY101-HY108 verdicts; glued spans and comment threads stay), and each rule's flagged
+paragraphs, from the out-of-fold probabilities in ``FOLDS/oof.npz``, take their
+place. Scored as ``score_findings.py`` scores (charF1; false alarms: article
+lines at least half flagged, per 1,000 article lines). What other detectors read
+from the verdicts (the related-tail detector) is not redone, so the figures are
+an estimate; the chosen rule is then run through the whole tool.
+
+``--analyse`` sorts the false alarms of the chosen rule by the path that made
+them and by the line's shape.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from line_bench import BENCH, BENCHES, Lines, load_pages, page_lines
+
+LINE_CODES = frozenset(f"HY10{i}" for i in range(1, 9))
+# Every verdict of the line model says its score so; glued spans and comment threads,
+# under the same codes, come from other detectors.
+OWN = "(line model "
+CUES, SYNTHETIC = 2, 1  # the earlier path's code of a line (0: neither flags it)
+
+
+@dataclass
+class Bench:
+    """One bench's characters: each line's span and gold label, and what the other
+    rules flag (a boolean per character of each page)."""
+
+    lines: dict[str, list[tuple[int, int, str]]]  # page -> (start, end, label)
+    other: dict[str, Any]  # page -> flagged characters of the other rules
+
+
+def earlier_codes(lines: Lines) -> Any:
+    """Per row, what the earlier path says: CUES, SYNTHETIC or 0."""
+    import numpy as np
+
+    from hygiene.detectors.cuemodel import cue_verdicts
+    from hygiene.detectors.synthetic import SyntheticLineModel
+
+    synthetic = SyntheticLineModel.load()
+    out: list[int] = []
+    for lo, hi in zip(lines.starts, lines.starts[1:], strict=False):
+        texts = lines.texts[lo:hi]
+        judged = synthetic.judge(texts)
+        out += [
+            CUES if c.flagged else SYNTHETIC if p >= synthetic.threshold else 0
+            for c, (p, _, _) in zip(cue_verdicts(texts), judged, strict=True)
+        ]
+    return np.array(out)
+
+
+def load_bench(bench: str, reports: Path) -> Bench:
+    """Gold lines of a bench and the characters its report flags by other rules."""
+    import numpy as np
+
+    report = json.loads((reports / f"{bench}.json").read_text("utf-8"))
+    found = {Path(f["path"]).name: f["findings"] for f in report["files"]}
+    spans: dict[str, list[tuple[int, int, str]]] = {}
+    other: dict[str, Any] = {}
+    for labels_file in sorted((BENCH / bench).glob("*.labels.json")):
+        name = labels_file.name.removesuffix(".labels.json")
+        text = (BENCH / bench / f"{name}.txt").read_text("utf-8")
+        labels = json.loads(labels_file.read_text("utf-8"))
+        rows, pos = [], 0
+        for line, label in zip(text.split("\n"), labels, strict=False):
+            rows.append((pos, pos + len(line), label))
+            pos += len(line) + 1
+        spans[name] = rows
+        flags = np.zeros(len(text) + 1, dtype=bool)
+        for f in found.get(f"{name}.txt", []):
+            own = f["code"] in LINE_CODES and OWN in f["message"]
+            if f["category"] != "near-duplicate" and not own:
+                flags[f["start"] : f["end"]] = True
+        other[name] = flags
+    return Bench(spans, other)
+
+
+def score(bench: Bench, paragraphs: dict[str, list[tuple[int, int]]]) -> dict[str, float]:
+    """charP, charR, charF1 and false alarms per 1,000 article lines of a bench whose
+    other rules' flags are joined by these flagged paragraph spans."""
+    tp = fp = fn = alarms = articles = 0
+    for name, rows in bench.lines.items():
+        flags = bench.other[name].copy()
+        for start, end in paragraphs.get(name, []):
+            flags[start:end] = True
+        for start, end, label in rows:
+            if end <= start:
+                continue
+            hit = int(flags[start:end].sum())
+            if label == "boilerplate":
+                tp += hit
+                fn += end - start - hit
+            elif label == "article":
+                fp += hit
+                articles += 1
+                alarms += 2 * hit >= end - start
+    p, r = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
+    f1 = 2 * p * r / max(p + r, 1e-9)
+    return {"P": p, "R": r, "F1": f1, "fa": alarms / max(articles, 1) * 1000, "n": alarms}
+
+
+def spans_of(lines: Lines, decided: Any, bench: str) -> dict[str, list[tuple[int, int]]]:
+    out: dict[str, list[tuple[int, int]]] = {}
+    for k, (lo, hi) in enumerate(zip(lines.starts, lines.starts[1:], strict=False)):
+        page_bench, name = lines.pages[k].split("/", 1)
+        if page_bench != bench:
+            continue
+        paras = lines.segs[k].paragraphs
+        out[name] = [(paras[i - lo].start, paras[i - lo].end) for i in range(lo, hi) if decided[i]]
+    return out
+
+
+def rules(p: Any, e: Any) -> dict[str, Any]:
+    """The decision rules compared: main's, the model alone, and the model with the
+    earlier path's lines let in at a lower threshold."""
+    out = {"main": (e == CUES) | ((e == SYNTHETIC) & (p >= 0.5)) | (p >= 0.9906)}
+    for t in (0.3, 0.5, 0.7, 0.75, 0.8, 0.82, 0.84, 0.86, 0.88, 0.9, 0.92):
+        out[f"alone {t}"] = p >= t
+    for low in (0.1, 0.3, 0.5, 0.7):
+        for high in (0.8, 0.85, 0.9, 0.95):
+            out[f"earlier>={low}, any>={high}"] = ((e > 0) & (p >= low)) | (p >= high)
+    for low in (0.2, 0.5, 0.8):
+        for high in (0.8, 0.85, 0.9, 0.95):
+            cues_kept = (e == CUES) & (p >= low)
+            out[f"cues>={low}, synthetic>=0.5, any>={high}"] = (
+                cues_kept | ((e == SYNTHETIC) & (p >= 0.5)) | (p >= high)
+            )
+    return out
+
+
+def main() -> int:
+    import numpy as np
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("folds", type=Path)
+    parser.add_argument("reports", type=Path)
+    parser.add_argument("--variant", default="embedding")
+    parser.add_argument("--proba", type=Path, help="an .npy of other probabilities, row-aligned")
+    parser.add_argument("--save", type=Path, help="write the rows' earlier codes here (.npy)")
+    args = parser.parse_args()
+    pages = load_pages()
+    lines = page_lines(pages)
+    p = np.load(args.folds / "oof.npz")[args.variant]
+    if args.proba:
+        p = np.load(args.proba)
+    e = earlier_codes(lines)
+    if args.save:
+        np.save(args.save, e)
+    benches = {b: load_bench(b, args.reports) for b in BENCHES}
+    print("rule | " + " | ".join(f"{b} F1 / fa" for b in BENCHES))
+    for name, decided in rules(p, e).items():
+        cells = []
+        for b, bench in benches.items():
+            s = score(bench, spans_of(lines, decided, b))
+            cells.append(f"{s['F1']:.3f} / {s['fa']:.0f}")
+        print(f"{name} | " + " | ".join(cells), flush=True)
+    counts = Counter(int(x) for x in e)
+    print(f"earlier path: {counts}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
