@@ -2,7 +2,8 @@
 
     .venv/bin/python scripts/train_line_model.py --folds-out FOLDS --cv-only
     .venv/bin/python scripts/heldout_line_model.py FOLDS --keep REPORTS
-    .venv/bin/python scripts/line_decision.py FOLDS REPORTS [--analyse]
+    .venv/bin/python scripts/line_decision.py FOLDS REPORTS
+    .venv/bin/python scripts/line_decision.py FOLDS REPORTS --analyse KEPT
 
 Running the whole tool per fold and bench takes a long while, so the decision
 rules are compared here on what those runs leave: the merged held-out reports of
@@ -14,8 +15,9 @@ lines at least half flagged, per 1,000 article lines). What other detectors read
 from the verdicts (the related-tail detector) is not redone, so the figures are
 an estimate; the chosen rule is then run through the whole tool.
 
-``--analyse`` sorts the false alarms of the chosen rule by the path that made
-them and by the line's shape.
+``--analyse REPORTS`` sorts the false alarms of a whole-tool run (its merged
+reports, ``heldout_line_model.py --keep``) by the path that made them and by the
+line's shape.
 """
 
 from __future__ import annotations
@@ -128,22 +130,105 @@ def spans_of(lines: Lines, decided: Any, bench: str) -> dict[str, list[tuple[int
     return out
 
 
-def rules(p: Any, e: Any) -> dict[str, Any]:
-    """The decision rules compared: main's, the model alone, and the model with the
-    earlier path's lines let in at a lower threshold."""
-    out = {"main": (e == CUES) | ((e == SYNTHETIC) & (p >= 0.5)) | (p >= 0.9906)}
-    for t in (0.3, 0.5, 0.7, 0.75, 0.8, 0.82, 0.84, 0.86, 0.88, 0.9, 0.92):
-        out[f"alone {t}"] = p >= t
+def rules(p: Any, e: Any, main: float) -> dict[str, Any]:
+    """The decision rules compared: main's (``main``: its threshold for the lines the
+    earlier path leaves), the model alone, the model with the cues' lines kept, and
+    the model with the earlier path's lines let in at a lower threshold."""
+    out = {"main": (e == CUES) | ((e == SYNTHETIC) & (p >= 0.5)) | (p >= main)}
+    for t in (0.3, 0.5, 0.7, 0.8, 0.85, 0.87, 0.88, 0.886, 0.9, 0.92, 0.95):
+        out[f"alone >= {t}"] = p >= t
+    for t in (0.85, 0.87, 0.886, 0.8962, 0.9, 0.92, 0.95):
+        for low in (0.0, 0.05):
+            out[f"cues >= {low}, any >= {t}"] = ((e == CUES) & (p >= low)) | (p >= t)
     for low in (0.1, 0.3, 0.5, 0.7):
-        for high in (0.8, 0.85, 0.9, 0.95):
-            out[f"earlier>={low}, any>={high}"] = ((e > 0) & (p >= low)) | (p >= high)
-    for low in (0.2, 0.5, 0.8):
-        for high in (0.8, 0.85, 0.9, 0.95):
-            cues_kept = (e == CUES) & (p >= low)
-            out[f"cues>={low}, synthetic>=0.5, any>={high}"] = (
-                cues_kept | ((e == SYNTHETIC) & (p >= 0.5)) | (p >= high)
-            )
+        for t in (0.8, 0.9, 0.95):
+            out[f"cues or synthetic >= {low}, any >= {t}"] = ((e > 0) & (p >= low)) | (p >= t)
     return out
+
+
+def source_of(finding: dict[str, Any]) -> str:
+    """Which path of the tool made a finding."""
+    from hygiene.detectors.lines import KIND_NAMES
+
+    message = str(finding["message"])
+    if finding["code"] in LINE_CODES and OWN in message:
+        if message.startswith(tuple(KIND_NAMES.values())):
+            return "line model (no cue)"
+        if message.startswith("the synthetic-page line model"):
+            return "synthetic-page model"
+        return "written cues"
+    if "glued to an article paragraph" in message:
+        return "glued furniture"
+    if message.startswith("comment thread"):
+        return "comment thread (HY106)"
+    return str(finding["code"])
+
+
+def shape_of(text: str, fine: str) -> str:
+    """A rough kind of article line, for sorting false alarms."""
+    words = text.split()
+    digits = sum(c.isdigit() for c in text) / max(len(text), 1)
+    if fine == "headline":
+        return "headline"
+    if text[:1].islower():
+        return "hard-wrapped or continued line"
+    bullet = text.lstrip()[:1] in tuple("-*•·–—")
+    if digits >= 0.15 or bullet or text.count("|") >= 2:
+        return "list item, table row or score"
+    if len(words) <= 3:
+        return "short line (<= 3 words)"
+    if len(words) <= 12 and not text.rstrip().endswith((".", "!", "?", '"', "”", ":")):
+        return "heading or label (<= 12 words, no full stop)"
+    if len(words) <= 12:
+        return "short sentence (<= 12 words)"
+    return "prose (> 12 words)"
+
+
+def analyse(reports: Path) -> None:
+    """The article lines at least half flagged in a whole-tool run's merged reports, per
+    bench: by the path that flagged most of their characters, and by shape."""
+    import numpy as np
+
+    for bench in BENCHES:
+        report = json.loads((reports / f"{bench}.json").read_text("utf-8"))
+        by_source: Counter[str] = Counter()
+        by_shape: Counter[str] = Counter()
+        articles = junk = junk_hit = 0
+        for entry in report["files"]:
+            name = Path(entry["path"]).name.removesuffix(".txt")
+            text = (BENCH / bench / f"{name}.txt").read_text("utf-8")
+            labels = json.loads((BENCH / bench / f"{name}.labels.json").read_text("utf-8"))
+            meta = json.loads((BENCH / bench / f"{name}.meta.json").read_text("utf-8"))
+            fine = list(meta.get("categories") or [])
+            owner = np.full(len(text) + 1, -1)
+            found = [f for f in entry["findings"] if f["category"] != "near-duplicate"]
+            for k, f in enumerate(found):
+                owner[f["start"] : f["end"]] = np.where(
+                    owner[f["start"] : f["end"]] < 0, k, owner[f["start"] : f["end"]]
+                )
+            pos = 0
+            for i, (line, label) in enumerate(zip(text.split("\n"), labels, strict=False)):
+                start, end = pos, pos + len(line)
+                pos = end + 1
+                hits = owner[start:end]
+                hit = end > start and 2 * int((hits >= 0).sum()) >= end - start
+                if label == "boilerplate" and end > start:
+                    junk, junk_hit = junk + 1, junk_hit + hit
+                if label != "article" or end <= start:
+                    continue
+                articles += 1
+                if not hit:
+                    continue
+                k = Counter(int(h) for h in hits if h >= 0).most_common(1)[0][0]
+                by_source[source_of(found[k])] += 1
+                by_shape[shape_of(line, fine[i] if i < len(fine) else "")] += 1
+        total = sum(by_source.values())
+        print(
+            f"{bench}: {total} false alarms in {articles} article lines; line P "
+            f"{junk_hit / max(junk_hit + total, 1):.3f} R {junk_hit / max(junk, 1):.3f}"
+        )
+        for label, counts in (("path", by_source), ("shape", by_shape)):
+            print(f"  by {label}: " + ", ".join(f"{k} {n}" for k, n in counts.most_common()))
 
 
 def main() -> int:
@@ -155,7 +240,14 @@ def main() -> int:
     parser.add_argument("--variant", default="embedding")
     parser.add_argument("--proba", type=Path, help="an .npy of other probabilities, row-aligned")
     parser.add_argument("--save", type=Path, help="write the rows' earlier codes here (.npy)")
+    parser.add_argument("--main-threshold", type=float, default=0.990584)
+    parser.add_argument(
+        "--analyse", type=Path, help="only sort the false alarms of these merged reports"
+    )
     args = parser.parse_args()
+    if args.analyse:
+        analyse(args.analyse)
+        return 0
     pages = load_pages()
     lines = page_lines(pages)
     p = np.load(args.folds / "oof.npz")[args.variant]
@@ -166,7 +258,7 @@ def main() -> int:
         np.save(args.save, e)
     benches = {b: load_bench(b, args.reports) for b in BENCHES}
     print("rule | " + " | ".join(f"{b} F1 / fa" for b in BENCHES))
-    for name, decided in rules(p, e).items():
+    for name, decided in rules(p, e, args.main_threshold).items():
         cells = []
         for b, bench in benches.items():
             s = score(bench, spans_of(lines, decided, b))
