@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/train_line_model.py --folds-out /tmp/folds
     .venv/bin/python scripts/heldout_line_model.py /tmp/folds [--embedder none]
-        [--max-false-alarms 50] [--benches boilerplate,boilerplate-extracted]
+        [--max-false-alarms 45] [--benches boilerplate,boilerplate-extracted]
 
 For each fold of ``train_line_model.py --folds-out`` and each bench, runs
 ``hygiene report --format json`` on the fold's pages with that fold's line
