@@ -37,14 +37,21 @@ class LineShape:
 
     @classmethod
     def of(cls, raw: str) -> LineShape:
-        # Markdown emphasis around a whole line ("*By Jane Roe*") is decoration.
-        text = _EMPHASIS.sub(r"\1", raw.translate(_QUOTES).strip()).strip()
-        words = re.findall(r"[\w'][\w'.&-]*", text)
-        return cls(text, text.lower(), words, text.rstrip("\"')]").endswith((".", "!", "?")))
+        return _shape_of(raw)
 
     @property
     def n_words(self) -> int:
         return len(self.words)
+
+
+@functools.lru_cache(maxsize=4096)
+def _shape_of(raw: str) -> LineShape:
+    # Cached: the cues, the line models and the glued-furniture check each take the
+    # shape of the same lines (a shape is never changed once made).
+    # Markdown emphasis around a whole line ("*By Jane Roe*") is decoration.
+    text = _EMPHASIS.sub(r"\1", raw.translate(_QUOTES).strip()).strip()
+    words = re.findall(r"[\w'][\w'.&-]*", text)
+    return LineShape(text, text.lower(), words, text.rstrip("\"')]").endswith((".", "!", "?")))
 
 
 def _rx(pattern: str) -> re.Pattern[str]:
