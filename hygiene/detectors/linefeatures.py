@@ -25,7 +25,13 @@ from collections.abc import Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from hygiene.detectors.cues import LineShape, line_cues, looks_like_name, mentions_date
+from hygiene.detectors.cues import (
+    CACHED_LINE_CHARS,
+    LineShape,
+    line_cues,
+    looks_like_name,
+    mentions_date,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -113,10 +119,15 @@ def word_count(text: str) -> int:
     return len(text.split()) + len(_CJK.findall(text)) // 2
 
 
-@functools.lru_cache(maxsize=4096)
 def word_shares(text: str) -> tuple[float, float, float, float]:
     """Shares of the line's words that are capitalised, all capitals, hold a digit,
-    and are stopwords (both line models ask, so computed once per line)."""
+    and are stopwords (both line models ask: short lines are computed once)."""
+    if len(text) <= CACHED_LINE_CHARS:
+        return _cached_word_shares(text)
+    return _word_shares(text)
+
+
+def _word_shares(text: str) -> tuple[float, float, float, float]:
     words = LineShape.of(text).words
     n = max(len(words), 1)
     return (
@@ -125,6 +136,9 @@ def word_shares(text: str) -> tuple[float, float, float, float]:
         sum(any(ch.isdigit() for ch in w) for w in words) / n,
         sum(w.lower() in STOPWORDS for w in words) / n,
     )
+
+
+_cached_word_shares = functools.lru_cache(maxsize=4096)(_word_shares)
 
 
 def own_features(text: str) -> list[float]:
