@@ -56,14 +56,21 @@ for command in (check, report, clean, rule, index, config):
 # numpy's BLAS starts a thread per core and leaves them spinning after each
 # small matrix product: a third of the CPU of a run, for no wall time, and taken
 # from the embedding model. The processes of -j are the parallelism instead.
-_MATH_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+# The tokenizer's thread pool likewise: a document's few texts gain nothing from it,
+# and a pool used before a fork makes the child warn on stderr.
+_ONE_THREAD = {
+    "OPENBLAS_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "TOKENIZERS_PARALLELISM": "false",
+}
 
 
 def one_math_thread() -> None:
-    """One BLAS thread for this process and its workers, unless the user chose
-    otherwise; set before numpy loads (it loads lazily, after this)."""
-    for name in _MATH_THREADS:
-        os.environ.setdefault(name, "1")
+    """One BLAS and tokenizer thread for this process and its workers, unless the user
+    chose otherwise; set before numpy and tokenizers load (they load lazily, after this)."""
+    for name, value in _ONE_THREAD.items():
+        os.environ.setdefault(name, value)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

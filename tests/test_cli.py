@@ -375,9 +375,11 @@ def test_one_math_thread_per_process_unless_the_user_chose(
     from hygiene.cli import one_math_thread
 
     monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    monkeypatch.delenv("TOKENIZERS_PARALLELISM", raising=False)
     monkeypatch.setenv("OMP_NUM_THREADS", "4")
     one_math_thread()
     assert os.environ["OPENBLAS_NUM_THREADS"] == "1"  # BLAS threads would spin, idle
+    assert os.environ["TOKENIZERS_PARALLELISM"] == "false"
     assert os.environ["OMP_NUM_THREADS"] == "4"  # the user's choice stands
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from hygiene.detectors.cuemodel import cue_verdicts
-from hygiene.detectors.cues import Cue, line_cues
+from hygiene.detectors.cues import CACHED_LINE_CHARS, Cue, LineShape, line_cues
 from hygiene.detectors.furniture import FurnitureDetector
 from hygiene.detectors.lines import Verdict
 from hygiene.detectors.repeated import RepeatedParagraphDetector
@@ -231,6 +231,15 @@ def test_line_cues_are_sorted_strongest_first() -> None:
     assert [c.code for c in cues] == ["HY103", "HY102"]
     assert cues[0].weight >= cues[1].weight
     assert line_cues("   ") == []
+
+
+def test_short_line_shapes_are_shared_and_long_ones_are_not_kept() -> None:
+    short = "Photo: Jane Roe / Agency"
+    assert LineShape.of(short) is LineShape.of(short)  # asked for by several detectors
+    long_line = "word " * (CACHED_LINE_CHARS // 5 + 1)
+    first, again = LineShape.of(long_line), LineShape.of(long_line)
+    assert first is not again and first == again  # computed afresh, never held by a cache
+    assert line_cues(long_line) == line_cues(long_line) == []
 
 
 # --- precision and recall on fixtures/lines --------------------------------------------------

@@ -37,14 +37,27 @@ class LineShape:
 
     @classmethod
     def of(cls, raw: str) -> LineShape:
-        # Markdown emphasis around a whole line ("*By Jane Roe*") is decoration.
-        text = _EMPHASIS.sub(r"\1", raw.translate(_QUOTES).strip()).strip()
-        words = re.findall(r"[\w'][\w'.&-]*", text)
-        return cls(text, text.lower(), words, text.rstrip("\"')]").endswith((".", "!", "?")))
+        return _cached_shape(raw) if len(raw) <= CACHED_LINE_CHARS else _shape(raw)
 
     @property
     def n_words(self) -> int:
         return len(self.words)
+
+
+# Lines up to this length have their shape cached: the cues, the line models and the
+# glued-furniture check each ask about the same lines. Longer ones (prose, or a
+# hostile megabyte line) are not kept alive by the cache.
+CACHED_LINE_CHARS = 2000
+
+
+def _shape(raw: str) -> LineShape:
+    # Markdown emphasis around a whole line ("*By Jane Roe*") is decoration.
+    text = _EMPHASIS.sub(r"\1", raw.translate(_QUOTES).strip()).strip()
+    words = re.findall(r"[\w'][\w'.&-]*", text)
+    return LineShape(text, text.lower(), words, text.rstrip("\"')]").endswith((".", "!", "?")))
+
+
+_cached_shape = functools.lru_cache(maxsize=4096)(_shape)  # shapes are never changed
 
 
 def _rx(pattern: str) -> re.Pattern[str]:
@@ -574,15 +587,17 @@ CUE_FAMILIES: tuple[Callable[[LineShape], list[Cue]], ...] = (
 
 def line_cues(text: str) -> list[Cue]:
     """All cues that fire on a line, strongest first."""
-    return list(_line_cues(text))
+    # Cached for short lines: the line models, the tail detector and the topic
+    # detector ask about the same lines of a document.
+    return list(_cached_cues(text) if len(text) <= CACHED_LINE_CHARS else _line_cues(text))
 
 
-@functools.lru_cache(maxsize=4096)
 def _line_cues(text: str) -> tuple[Cue, ...]:
-    # Cached: the line model, the tail detector and the topic detector ask about the
-    # same lines of a document.
     shape = LineShape.of(text)
     if not shape.text:
         return ()
     found = [cue for family in CUE_FAMILIES for cue in family(shape)]
     return tuple(sorted(found, key=lambda c: -c.weight))
+
+
+_cached_cues = functools.lru_cache(maxsize=4096)(_line_cues)

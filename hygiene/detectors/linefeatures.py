@@ -17,6 +17,7 @@ furniture probabilities of the neighbours become features of the second.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -24,7 +25,13 @@ from collections.abc import Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from hygiene.detectors.cues import LineShape, line_cues, looks_like_name, mentions_date
+from hygiene.detectors.cues import (
+    CACHED_LINE_CHARS,
+    LineShape,
+    line_cues,
+    looks_like_name,
+    mentions_date,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -112,6 +119,28 @@ def word_count(text: str) -> int:
     return len(text.split()) + len(_CJK.findall(text)) // 2
 
 
+def word_shares(text: str) -> tuple[float, float, float, float]:
+    """Shares of the line's words that are capitalised, all capitals, hold a digit,
+    and are stopwords (both line models ask: short lines are computed once)."""
+    if len(text) <= CACHED_LINE_CHARS:
+        return _cached_word_shares(text)
+    return _word_shares(text)
+
+
+def _word_shares(text: str) -> tuple[float, float, float, float]:
+    words = LineShape.of(text).words
+    n = max(len(words), 1)
+    return (
+        sum(w[:1].isupper() for w in words) / n,
+        sum(w.isupper() and len(w) > 1 for w in words) / n,
+        sum(any(ch.isdigit() for ch in w) for w in words) / n,
+        sum(w.lower() in STOPWORDS for w in words) / n,
+    )
+
+
+_cached_word_shares = functools.lru_cache(maxsize=4096)(_word_shares)
+
+
 def own_features(text: str) -> list[float]:
     """The line's own shape, one value per name in OWN."""
     shape = LineShape.of(text)
@@ -138,10 +167,7 @@ def own_features(text: str) -> list[float]:
         float(first.isdigit()),
         float(bool(BULLET.match(body))),
         float(first in "\"'“‘«"),
-        sum(w[:1].isupper() for w in words) / n,
-        sum(w.isupper() and len(w) > 1 for w in words) / n,
-        sum(any(ch.isdigit() for ch in w) for w in words) / n,
-        sum(w.lower() in STOPWORDS for w in words) / n,
+        *word_shares(text),
         body.count(",") / n,
         punct / max(len(body), 1),
         sum(map(len, words)) / n,

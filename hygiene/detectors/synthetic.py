@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from hygiene.assets import load_json, models_dir, version_mismatch
 from hygiene.detectors.cues import LineShape, line_cues
-from hygiene.detectors.linefeatures import BULLET, CUE_CODES, STOPWORDS, main_block, word_count
+from hygiene.detectors.linefeatures import BULLET, CUE_CODES, main_block, word_count, word_shares
 
 if TYPE_CHECKING:
     from hygiene.detectors.linefeatures import Matrix
@@ -81,8 +81,6 @@ def _has_link(text: str) -> bool:
 def _own(text: str) -> tuple[list[float], float]:
     """The line's own shape features, and its strongest cue."""
     shape = LineShape.of(text)
-    words = shape.words
-    n = max(len(words), 1)
     n_words = word_count(shape.text)
     cues = dict.fromkeys(CUE_CODES, 0.0)
     for cue in line_cues(text):
@@ -98,10 +96,7 @@ def _own(text: str) -> tuple[list[float], float]:
         float(shape.text[:1].isupper()),
         float(shape.text[:1].isdigit()),
         float(bool(BULLET.match(shape.text))),
-        sum(w[:1].isupper() for w in words) / n,
-        sum(w.isupper() and len(w) > 1 for w in words) / n,
-        sum(any(ch.isdigit() for ch in w) for w in words) / n,
-        sum(w.lower() in STOPWORDS for w in words) / n,
+        *word_shares(text),
         float(_has_link(shape.text)),
         float(shape.text.count("|") >= 2),
         float(n_words >= 8 and terminal),
