@@ -2,14 +2,17 @@
 
     .venv/bin/python scripts/train_line_model.py --folds-out /tmp/folds
     .venv/bin/python scripts/heldout_line_model.py /tmp/folds [--embedder none]
-        [--max-false-alarms 1.0] [--benches boilerplate,boilerplate-extracted]
+        [--max-false-alarms 45] [--benches boilerplate,boilerplate-extracted]
 
 For each fold of ``train_line_model.py --folds-out`` and each bench, runs
 ``hygiene report --format json`` on the fold's pages with that fold's line
 models (the other models are the shipped ones), merges the folds' reports into
 one report per bench and scores it with the bench's ``score_findings.py``.
-The thresholds are the shipped model's operating point for ``--max-false-alarms``
-(the table chosen on these held-out folds, kept in its meta), or ``--threshold``.
+The thresholds are the shipped model's operating point (or the one for
+``--max-false-alarms``, from the table chosen on these held-out folds, kept in its
+meta), or ``--threshold``; main's decision (the written cues and the synthetic-page
+model flagging, the model adding) is ``--threshold 0.990584 --synthetic-threshold 0.5
+--cue-threshold 0``.
 """
 
 from __future__ import annotations
@@ -30,9 +33,13 @@ ROOT = Path(__file__).resolve().parent.parent
 LINE_FILES = ("line-model.json", "line-model-plain.json", "line-direction.json", "line-kinds.json")
 
 
-def fold_models(folds: Path, fold: int, into: Path, thresholds: tuple[float, float]) -> Path:
+Thresholds = tuple[float, float | None, float]
+
+
+def fold_models(folds: Path, fold: int, into: Path, thresholds: Thresholds) -> Path:
     """A models folder: the shipped files, with this fold's line models at ``thresholds``
-    (for lines the model adds, and for lines only the synthetic-page model flags)."""
+    (for any line; for lines only the synthetic-page model flags, None where that model
+    is not consulted; for lines the written cues flag)."""
     into.mkdir(parents=True)
     for path in (ROOT / "models").iterdir():
         if path.name not in LINE_FILES:
@@ -40,19 +47,24 @@ def fold_models(folds: Path, fold: int, into: Path, thresholds: tuple[float, flo
     for name in LINE_FILES:
         data = json.loads((folds / f"fold-{fold}" / name).read_text("utf-8"))
         if "threshold" in data["meta"]:
-            data["meta"]["threshold"], data["meta"]["synthetic_threshold"] = thresholds
+            meta = data["meta"]
+            meta["threshold"], meta["synthetic_threshold"], meta["cue_threshold"] = thresholds
         (into / name).write_text(json.dumps(data), "utf-8")
     return into
 
 
-def operating_point(variant: str, max_rate: float) -> tuple[float, float]:
-    """The shipped model's thresholds for that many false alarms per 1,000, as chosen on
-    the held-out folds (its meta keeps the table)."""
-    from hygiene.detectors.lines import MODEL_FILE
+def operating_point(variant: str, max_rate: float | None) -> Thresholds:
+    """The shipped model's thresholds for that many false alarms per 1,000 (None: its
+    own), as chosen on the held-out folds (its meta keeps the table)."""
+    from hygiene.detectors.lines import MODEL_FILE, PLAIN_FILE
 
-    meta = json.loads((ROOT / "models" / MODEL_FILE).read_text("utf-8"))["meta"]
-    point = meta["held_out"][variant]["operating_points"][str(max_rate)]
-    return float(point["threshold"]), float(meta["synthetic_threshold"])
+    name = MODEL_FILE if variant == "embedding" else PLAIN_FILE
+    meta = json.loads((ROOT / "models" / name).read_text("utf-8"))["meta"]
+    rate = meta["max_false_alarms_per_1000"] if max_rate is None else max_rate
+    threshold = float(meta["held_out"][variant]["operating_points"][str(rate)]["threshold"])
+    synthetic = meta.get("synthetic_threshold")
+    cue = float(meta.get("cue_threshold", 0.0))
+    return threshold, None if synthetic is None else float(synthetic), cue
 
 
 def run_bench(
@@ -110,25 +122,29 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("folds", type=Path)
     parser.add_argument("--embedder", default="onnx")
-    parser.add_argument("--max-false-alarms", type=float, default=1.0)
+    parser.add_argument("--max-false-alarms", type=float, help="default: the shipped model's")
     parser.add_argument("--threshold", type=float)
     parser.add_argument("--synthetic-threshold", type=float)
+    parser.add_argument("--cue-threshold", type=float)
     parser.add_argument("--benches", default=",".join(BENCHES))
     parser.add_argument("--keep", type=Path, help="keep the merged reports in this folder")
     args = parser.parse_args()
     variant = "plain" if args.embedder == "none" else "embedding"
-    threshold, veto = operating_point(variant, args.max_false_alarms)
+    threshold, veto, cue_veto = operating_point(variant, args.max_false_alarms)
     if args.threshold is not None:
         threshold = args.threshold
     if args.synthetic_threshold is not None:
         veto = args.synthetic_threshold
-    print(f"{variant} line models, thresholds {threshold:.6f} / {veto}", flush=True)
+    if args.cue_threshold is not None:
+        cue_veto = args.cue_threshold
+    print(f"{variant} line models, thresholds {threshold:.6f} / {veto} / {cue_veto}", flush=True)
     pages: dict[str, int] = json.loads((args.folds / "folds.json").read_text("utf-8"))
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         folds = sorted(set(pages.values()))
         models = {
-            k: fold_models(args.folds, k, tmp / f"models-{k}", (threshold, veto)) for k in folds
+            k: fold_models(args.folds, k, tmp / f"models-{k}", (threshold, veto, cue_veto))
+            for k in folds
         }
         for bench in filter(None, args.benches.split(",")):
             report = run_bench(bench, pages, models, args.embedder, tmp)

@@ -648,3 +648,23 @@ def test_cli_rule_explains_offtopic_rules(code: str, capsys: pytest.CaptureFixtu
     assert out.startswith(f"{code} ({RULES[code].name})\n")
     assert "Category: offtopic" in out
     assert RULES[code].explanation in out
+
+
+# --- HY106: a comment thread -------------------------------------------------------------------
+
+THREAD = [
+    "Comments (2)",
+    "Posted by: Dana Reyes | Jan 13, 2008 9:21:52 AM",
+    "About time the city fixed the water. Ours has been brown for two summers now.",
+    "Posted by: riverfan | Jan 13, 2008 10:02:13 AM",
+    "Six dollars a month is a lot for some of us on River Road, and nobody asked.",
+]
+
+
+@SEPS
+def test_a_comments_link_above_the_story_does_not_start_the_thread(sep: str) -> None:
+    # The link to the comments sits under the headline; the thread is the block below.
+    page = [*WATER[:3], "Comments", *WATER[3:], *THREAD]
+    text = sep.join(page)
+    found = [f for f in RelatedTailDetector().detect(seg_of(text)) if f.code == "HY106"]
+    assert [text[f.start : f.end] for f in found] == [sep.join(THREAD)]

@@ -106,20 +106,23 @@ class LineModel(Protocol):
 class LearnedLineModel:
     """Furniture probabilities and kinds for the paragraphs of one document.
 
-    Two paths decide, with two thresholds kept in the model file: a line the written
-    cues flag (``hygiene.detectors.cuemodel``: cues combined, neighbours vouching) is
-    furniture; a line only the synthetic-page model flags when the real-page model
-    gives it ``synthetic_threshold`` or more (it vetoes the rest); any line is
-    furniture when the model alone is sure enough (``threshold``), which adds what no
-    cue explains.
+    The real-page model decides: a line is furniture when the model gives it
+    ``threshold`` or more. The written cues (``hygiene.detectors.cuemodel``: cues
+    combined, neighbours vouching) are among its features; a line they flag is named
+    and explained by them, and is furniture at ``cue_threshold`` or more (the
+    shipped model: the same threshold). A model file may keep the earlier decision
+    for comparison: ``cue_threshold`` 0 lets every cue-flagged line through, and a
+    ``synthetic_threshold`` lets a line the synthetic-page model flags through at that
+    score (None: that model is not consulted).
     """
 
     trees: TreeModel
     kinds: LinearModel
     direction: LinearModel | None  # None: the plain variant, no embeddings
     threshold: float
-    synthetic_threshold: float
-    synthetic: SyntheticLineModel
+    cue_threshold: float
+    synthetic_threshold: float | None = None
+    synthetic: SyntheticLineModel | None = None
     vectors: str = "static"  # a key of VECTOR_SOURCES
 
     @property
@@ -148,20 +151,31 @@ class LearnedLineModel:
         # Only furniture needs a rule and a reason.
         return [
             dataclasses.replace(before, reason=f"{before.reason} (line model {p:.4f})")
-            if before is not None and (not before.learned or p >= self.synthetic_threshold)
+            if before is not None and p >= self._bar(before)
             else self._verdict(text, float(p), row)
             if p >= self.threshold
             else Verdict(float(p), "", "")
             for text, p, row, before in zip(texts, proba, x, earlier, strict=True)
         ]
 
+    def _bar(self, before: Verdict) -> float:
+        """The model's score a line the earlier path flags needs to stay furniture."""
+        if before.learned and self.synthetic_threshold is not None:
+            return self.synthetic_threshold
+        return self.cue_threshold
+
     def _earlier_path(self, texts: Sequence[str]) -> list[Verdict | None]:
-        """Per line, the verdict of the decision path before this model (the written
-        cues, neighbours vouching, then the line model of synthetic pages) when that
-        path flags it, else None."""
+        """Per line, the verdict of the written cues (neighbours vouching), then of the
+        line model of synthetic pages where it is consulted, when one flags it, else None."""
+        cues = cue_verdicts(texts)
+        if self.synthetic is None or self.synthetic_threshold is None:
+            return [
+                Verdict(c.score, c.code, c.reason, furniture=True) if c.flagged else None
+                for c in cues
+            ]
         judged = self.synthetic.judge(texts)
         out: list[Verdict | None] = []
-        for cue, (p, code, reason) in zip(cue_verdicts(texts), judged, strict=True):
+        for cue, (p, code, reason) in zip(cues, judged, strict=True):
             if cue.flagged:
                 out.append(Verdict(cue.score, cue.code, cue.reason, furniture=True))
             elif p >= self.synthetic.threshold:
@@ -245,9 +259,16 @@ def _load(embeddings: bool, folder: Path | None) -> LearnedLineModel:
         if not isinstance(loaded, LinearModel):
             raise TypeError("line direction file of the wrong kind")
         direction = loaded
+    threshold = float(meta["threshold"])
+    # A model file without a cue threshold is one of the earlier decision (cues let through).
+    cue_veto = float(meta.get("cue_threshold", 0.0))
+    veto = meta.get("synthetic_threshold")
+    if veto is None:
+        return LearnedLineModel(trees, kinds, direction, threshold, cue_veto, vectors=source)
     synthetic = SyntheticLineModel.load(path(SYNTHETIC_FILE))
-    threshold, veto = float(meta["threshold"]), float(meta["synthetic_threshold"])
-    return LearnedLineModel(trees, kinds, direction, threshold, veto, synthetic, source)
+    return LearnedLineModel(
+        trees, kinds, direction, threshold, cue_veto, float(veto), synthetic, source
+    )
 
 
 def line_vectors(seg: Segmented, embedder: Embedder, source: str = "static") -> Matrix:

@@ -213,8 +213,25 @@ def find_comment_thread(rs: list[Role], flags: list[Verdict | None]) -> Region |
         if signatures < (1 if not _is_signature(flag) else 2):
             continue
         if last_end > i:  # a signature at or after i: last_end >= i
-            return Region(i, last_end, signatures, "comments")
+            return Region(_thread_start(rs, flags, i), last_end, signatures, "comments")
     return None
+
+
+def _thread_start(rs: list[Role], flags: list[Verdict | None], i: int) -> int:
+    """Where a thread found at line i starts: at a later comments line when prose stands
+    between the two before the first signature. A page may link to its comments above
+    the story ("Comments", "7"); the story is not the thread, and its own header,
+    nearer the signatures, is where the thread begins."""
+    start, prose = i, False
+    for j in range(i + 1, len(rs)):
+        flag = flags[j]
+        if _is_signature(flag):
+            break
+        if rs[j] is Role.PROSE:
+            prose = True
+        elif prose and flag is not None and flag.code == "HY106":
+            start, prose = j, False
+    return start
 
 
 class RelatedTailDetector:
