@@ -32,6 +32,7 @@ import random
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -132,17 +133,42 @@ print(json.dumps({"seconds": seconds, "documents": len(first), "clusters": len(c
 
 
 def measured(cmd: list[str]) -> tuple[str, float, float, int]:
-    """(stdout, wall seconds, CPU seconds, peak RSS in MB) of a child process."""
+    """(stdout, wall seconds, CPU seconds, peak RSS in MB) of a child process.
+
+    The peak is the child's own VmHWM, polled while it runs: Linux carries a
+    process's RSS high-water mark over fork and exec, so ``ru_maxrss`` would
+    report this (large) parent's resident size for a child that stayed small."""
     start = time.perf_counter()
     child = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    peak = [0]
+    watcher = threading.Thread(target=_watch_peak, args=(child.pid, peak), daemon=True)
+    watcher.start()
     assert child.stdout is not None
     out = child.stdout.read()
+    watcher.join()
     _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - start
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode not in (0, 2):
         raise SystemExit(f"{cmd[:4]}... failed with {child.returncode}")
-    return out, seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024
+    return out, seconds, usage.ru_utime + usage.ru_stime, peak[0] // 1024
+
+
+def _watch_peak(pid: int, peak: list[int]) -> None:
+    """Keep the highest VmHWM (kB) of ``pid`` in ``peak[0]`` until it has exited."""
+    status = Path(f"/proc/{pid}/status")
+    while True:
+        try:
+            text = status.read_text()
+        except OSError:
+            return
+        hwm = next(
+            (line.split()[1] for line in text.splitlines() if line.startswith("VmHWM")), None
+        )
+        if hwm is None:  # a zombie: the child has exited, its last reading stands
+            return
+        peak[0] = max(peak[0], int(hwm))
+        time.sleep(0.05)
 
 
 def ari(bench: Path, gold_file: Path, clusters_file: Path, names: list[str]) -> float:

@@ -135,24 +135,7 @@ def main(argv: list[str]) -> int:
         arrays["paragraph_rows"] = np.hstack([arrays["paragraph_rows"], extra])
         train_topic.FEATURES["paragraph"] = (*train_topic.FEATURES["paragraph"], *names)
     if args.variant in ("trees", "both"):
-
-        def bigger(x: Any, y: Any, w: Any, features: tuple[str, ...]) -> Any:
-            from sklearn.ensemble import HistGradientBoostingClassifier
-
-            from hygiene.learn import TreeModel
-
-            trees = HistGradientBoostingClassifier(
-                max_iter=400,
-                learning_rate=0.05,
-                max_leaf_nodes=31,
-                l2_regularization=1.0,
-                min_samples_leaf=40,
-                random_state=0,
-            )
-            trees.fit(x, y, sample_weight=w)
-            return TreeModel.from_sklearn(trees, features, ["article", "foreign"])
-
-        train_topic.fit = bigger
+        train_topic.TREES.update(max_iter=400, learning_rate=0.05, max_leaf_nodes=31)
     train_topic.load_rows = lambda _path: (arrays, docs)  # the rows with the extra columns
     print(json.dumps({"variant": args.variant}))
     return train_topic.main(["train_topic.py", "--rows", str(args.rows), "--dry-run", *rest])

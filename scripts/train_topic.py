@@ -65,17 +65,20 @@ FOLDS = 4
 SCORES = ("topic", "legal", "promo")
 
 
+TREES: dict[str, Any] = {
+    "max_iter": 150,
+    "learning_rate": 0.08,
+    "max_leaf_nodes": 15,
+    "l2_regularization": 1.0,
+    "min_samples_leaf": 40,
+    "random_state": 0,
+}
+
+
 def fit(x: Any, y: Any, weight: Any, features: tuple[str, ...]) -> Model:
     from sklearn.ensemble import HistGradientBoostingClassifier
 
-    trees = HistGradientBoostingClassifier(
-        max_iter=150,
-        learning_rate=0.08,
-        max_leaf_nodes=15,
-        l2_regularization=1.0,
-        min_samples_leaf=40,
-        random_state=0,
-    )
+    trees = HistGradientBoostingClassifier(**TREES)
     trees.fit(x, y, sample_weight=weight)
     return TreeModel.from_sklearn(trees, features, ["article", "foreign"])
 
