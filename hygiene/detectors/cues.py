@@ -12,6 +12,7 @@ import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"'})
 
@@ -37,27 +38,39 @@ class LineShape:
 
     @classmethod
     def of(cls, raw: str) -> LineShape:
-        return _cached_shape(raw) if len(raw) <= CACHED_LINE_CHARS else _shape(raw)
+        return _shape(raw)
 
     @property
     def n_words(self) -> int:
         return len(self.words)
 
 
-# Lines up to this length have their shape cached: the cues, the line models and the
-# glued-furniture check each ask about the same lines. Longer ones (prose, or a
-# hostile megabyte line) are not kept alive by the cache.
+# Lines up to this length have their shape, cues and word shares cached: the cues,
+# the line models and the glued-furniture check each ask about the same lines. Longer
+# ones (prose, or a hostile megabyte line) are not kept alive by the caches.
 CACHED_LINE_CHARS = 2000
 
+_T = TypeVar("_T")
 
+
+def cached_for_short_lines(compute: Callable[[str], _T]) -> Callable[[str], _T]:
+    """``compute`` behind an LRU cache for lines of up to CACHED_LINE_CHARS; longer
+    lines are computed afresh. The results must never be changed by the caller."""
+    cached = functools.lru_cache(maxsize=4096)(compute)
+
+    @functools.wraps(compute)
+    def per_line(text: str) -> _T:
+        return cached(text) if len(text) <= CACHED_LINE_CHARS else compute(text)
+
+    return per_line
+
+
+@cached_for_short_lines
 def _shape(raw: str) -> LineShape:
     # Markdown emphasis around a whole line ("*By Jane Roe*") is decoration.
     text = _EMPHASIS.sub(r"\1", raw.translate(_QUOTES).strip()).strip()
     words = re.findall(r"[\w'][\w'.&-]*", text)
     return LineShape(text, text.lower(), words, text.rstrip("\"')]").endswith((".", "!", "?")))
-
-
-_cached_shape = functools.lru_cache(maxsize=4096)(_shape)  # shapes are never changed
 
 
 def _rx(pattern: str) -> re.Pattern[str]:
@@ -587,17 +600,13 @@ CUE_FAMILIES: tuple[Callable[[LineShape], list[Cue]], ...] = (
 
 def line_cues(text: str) -> list[Cue]:
     """All cues that fire on a line, strongest first."""
-    # Cached for short lines: the line models, the tail detector and the topic
-    # detector ask about the same lines of a document.
-    return list(_cached_cues(text) if len(text) <= CACHED_LINE_CHARS else _line_cues(text))
+    return list(_line_cues(text))
 
 
+@cached_for_short_lines
 def _line_cues(text: str) -> tuple[Cue, ...]:
     shape = LineShape.of(text)
     if not shape.text:
         return ()
     found = [cue for family in CUE_FAMILIES for cue in family(shape)]
     return tuple(sorted(found, key=lambda c: -c.weight))
-
-
-_cached_cues = functools.lru_cache(maxsize=4096)(_line_cues)

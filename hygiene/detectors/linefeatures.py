@@ -17,7 +17,6 @@ furniture probabilities of the neighbours become features of the second.
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 from collections import Counter
@@ -26,8 +25,8 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from hygiene.detectors.cues import (
-    CACHED_LINE_CHARS,
     LineShape,
+    cached_for_short_lines,
     line_cues,
     looks_like_name,
     mentions_date,
@@ -119,15 +118,10 @@ def word_count(text: str) -> int:
     return len(text.split()) + len(_CJK.findall(text)) // 2
 
 
+@cached_for_short_lines
 def word_shares(text: str) -> tuple[float, float, float, float]:
     """Shares of the line's words that are capitalised, all capitals, hold a digit,
     and are stopwords (both line models ask: short lines are computed once)."""
-    if len(text) <= CACHED_LINE_CHARS:
-        return _cached_word_shares(text)
-    return _word_shares(text)
-
-
-def _word_shares(text: str) -> tuple[float, float, float, float]:
     words = LineShape.of(text).words
     n = max(len(words), 1)
     return (
@@ -136,9 +130,6 @@ def _word_shares(text: str) -> tuple[float, float, float, float]:
         sum(any(ch.isdigit() for ch in w) for w in words) / n,
         sum(w.lower() in STOPWORDS for w in words) / n,
     )
-
-
-_cached_word_shares = functools.lru_cache(maxsize=4096)(_word_shares)
 
 
 def own_features(text: str) -> list[float]:
