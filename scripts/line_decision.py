@@ -17,7 +17,8 @@ an estimate; the chosen rule is then run through the whole tool.
 
 ``--analyse REPORTS`` sorts the false alarms of a whole-tool run (its merged
 reports, ``heldout_line_model.py --keep``) by the path that made them and by the
-line's shape.
+line's shape; with ``--sample N`` it also prints N of them at random (seeded),
+each with the lines around it, for reading by hand.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ LINE_CODES = frozenset(f"HY10{i}" for i in range(1, 9))
 # Every verdict of the line model says its score so; glued spans and comment threads,
 # under the same codes, come from other detectors.
 OWN = "(line model "
+SEED = 2026  # of --sample
 CUES, SYNTHETIC = 2, 1  # the earlier path's code of a line (0: neither flags it)
 
 
@@ -217,11 +219,31 @@ def shape_of(text: str, fine: str) -> str:
     return "prose (> 12 words)"
 
 
-def analyse(reports: Path) -> None:
+@dataclass(frozen=True)
+class Alarm:
+    bench: str
+    page: str
+    line: int
+    source: str
+    code: str
+    around: tuple[str, str, str]  # the previous line, the line, the next line
+
+    def show(self) -> str:
+        before, line, after = self.around
+        return (
+            f"[{self.bench} {self.page}:{self.line}] {self.code} by {self.source}\n"
+            f"    before: {before[:80]!r}\n    LINE:   {line[:160]!r}\n    after:  {after[:80]!r}"
+        )
+
+
+def analyse(reports: Path, sample: int = 0) -> None:
     """The article lines at least half flagged in a whole-tool run's merged reports, per
     bench: by the path that flagged most of their characters, and by shape."""
+    import random
+
     import numpy as np
 
+    alarms: list[Alarm] = []
     for bench in BENCHES:
         report = json.loads((reports / f"{bench}.json").read_text("utf-8"))
         by_source: Counter[str] = Counter()
@@ -240,7 +262,8 @@ def analyse(reports: Path) -> None:
                     owner[f["start"] : f["end"]] < 0, k, owner[f["start"] : f["end"]]
                 )
             pos = 0
-            for i, (line, label) in enumerate(zip(text.split("\n"), labels, strict=False)):
+            lines = text.split("\n")
+            for i, (line, label) in enumerate(zip(lines, labels, strict=False)):
                 start, end = pos, pos + len(line)
                 pos = end + 1
                 hits = owner[start:end]
@@ -254,6 +277,8 @@ def analyse(reports: Path) -> None:
                     continue
                 k = Counter(int(h) for h in hits if h >= 0).most_common(1)[0][0]
                 by_source[source_of(found[k])] += 1
+                near = (lines[i - 1] if i else "", line, lines[i + 1] if i + 1 < len(lines) else "")
+                alarms.append(Alarm(bench, name, i, source_of(found[k]), found[k]["code"], near))
                 by_shape[shape_of(line, fine[i] if i < len(fine) else "")] += 1
         total = sum(by_source.values())
         print(
@@ -262,6 +287,10 @@ def analyse(reports: Path) -> None:
         )
         for label, counts in (("path", by_source), ("shape", by_shape)):
             print(f"  by {label}: " + ", ".join(f"{k} {n}" for k, n in counts.most_common()))
+    if sample:
+        print(f"{min(sample, len(alarms))} of the {len(alarms)} false alarms, at random:")
+        for alarm in random.Random(SEED).sample(alarms, min(sample, len(alarms))):
+            print(alarm.show())
 
 
 def main() -> int:
@@ -277,9 +306,10 @@ def main() -> int:
     parser.add_argument(
         "--analyse", type=Path, help="only sort the false alarms of these merged reports"
     )
+    parser.add_argument("--sample", type=int, default=0, help="with --analyse: print N alarms")
     args = parser.parse_args()
     if args.analyse:
-        analyse(args.analyse)
+        analyse(args.analyse, args.sample)
         return 0
     pages = load_pages()
     lines = page_lines(pages)
