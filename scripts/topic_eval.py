@@ -3,9 +3,17 @@
     python scripts/topic_eval.py write --split test OUT      # the split's documents as OUT/*.txt
     hygiene report --format json --select HY2 OUT/*.txt -o r.json
     python scripts/topic_eval.py score --split test r.json  # recall per kind, clean flagged
+    python scripts/topic_eval.py curve --split test         # the paragraph model's trade-off
 
 A planted unit counts as found when HY2 findings cover at least half of its
 characters; a clean document counts as flagged when it has any HY2 finding.
+
+``curve`` asks the shipped paragraph topic model alone (no sentence, legal or
+promotional rule) for the score of each planted news paragraph and of the
+highest-scoring paragraph of each clean document, and prints, per paragraph
+threshold, the share of clean documents it would flag and the recall per donor
+(another story on the same topic, from the same outlet, or any other): how
+much recall the whole 1 % budget would buy if paragraphs had it alone.
 Reads ``build/topic-data/docs.jsonl.gz`` (scripts/topic_data.py).
 """
 
@@ -65,14 +73,62 @@ def score(split: str, report: Path) -> None:
     print(f"sentence recall: {sum(hits[k] for k in sentences) / n:.3f} of {n}")
 
 
+CURVE = (0.95, 0.9, 0.8, 0.75, 0.6, 0.4, 0.2)
+
+
+def paragraph_scores(split: str) -> tuple[list[float], dict[str, list[float]]]:
+    """The highest paragraph score of each clean document, and each planted news
+    paragraph's score per donor (-1 where the document is too short to be judged)."""
+    from hygiene.detectors.topic import TopicDetector
+    from hygiene.document import Document
+    from hygiene.segment import segment
+
+    detector = TopicDetector()
+    clean: list[float] = []
+    planted: dict[str, list[float]] = {}
+    for d in documents(split):
+        if d["kind"] not in ("clean", "para-news"):
+            continue
+        seg = segment(Document(id=d["id"], path=d["id"], text=d["text"]))
+        paragraphs, _ = detector.scores(seg)
+        if d["kind"] == "clean":
+            clean.append(max((p.topic for p in paragraphs), default=0.0))
+            continue
+        for unit in d["planted"]:
+            scores = [
+                p.topic
+                for p in paragraphs
+                if seg.paragraphs[p.index].start < unit["end"]
+                and seg.paragraphs[p.index].end > unit["start"]
+            ]
+            planted.setdefault(unit["donor"], []).append(max(scores, default=-1.0))
+    return clean, planted
+
+
+def curve(split: str) -> None:
+    clean, planted = paragraph_scores(split)
+    every = [s for scores in planted.values() for s in scores]
+    sizes = ", ".join(f"{k} {len(v)}" for k, v in sorted(planted.items()))
+    print(f"{len(clean)} clean documents; planted paragraphs by donor: {sizes}")
+    # The lowest threshold that flags at most 1 % of the clean documents.
+    budget = sorted(clean, reverse=True)[int(0.01 * len(clean))] + 1e-6
+    for t in sorted({*CURVE, round(budget, 4)}, reverse=True):
+        cells = [f"clean flagged {sum(s >= t for s in clean) / len(clean):.3f}"]
+        cells.append(f"all {sum(s >= t for s in every) / len(every):.3f}")
+        cells += [f"{k} {sum(s >= t for s in v) / len(v):.3f}" for k, v in sorted(planted.items())]
+        print(f"threshold {t}: " + " | ".join(cells))
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("action", choices=["write", "score"])
-    parser.add_argument("path", type=Path)
+    parser.add_argument("action", choices=["write", "score", "curve"])
+    parser.add_argument("path", type=Path, nargs="?", help="OUT for write, the report for score")
     parser.add_argument("--split", default="test")
     args = parser.parse_args(argv)
     if args.action == "write":
         write(args.split, args.path)
+    elif args.action == "curve":
+        curve(args.split)
     else:
         score(args.split, args.path)
     return 0
