@@ -13,7 +13,9 @@ promotional rule) for the score of each planted news paragraph and of the
 highest-scoring paragraph of each clean document, and prints, per paragraph
 threshold, the share of clean documents it would flag and the recall per donor
 (another story on the same topic, from the same outlet, or any other): how
-much recall the whole 1 % budget would buy if paragraphs had it alone.
+much recall the whole 1 % budget would buy if paragraphs had it alone. With
+``--embedder sentence-transformers`` the vectors are the reference fp32 MiniLM's
+instead of the shipped int8 path's.
 Reads ``build/topic-data/docs.jsonl.gz`` (scripts/topic_data.py).
 """
 
@@ -76,14 +78,16 @@ def score(split: str, report: Path) -> None:
 CURVE = (0.95, 0.9, 0.8, 0.75, 0.6, 0.4, 0.2)
 
 
-def paragraph_scores(split: str) -> tuple[list[float], dict[str, list[float]]]:
+def paragraph_scores(split: str, backend: str) -> tuple[list[float], dict[str, list[float]]]:
     """The highest paragraph score of each clean document, and each planted news
-    paragraph's score per donor (-1 where the document is too short to be judged)."""
+    paragraph's score per donor (-1 where the document is too short to be judged),
+    with MiniLM run by ``backend`` (onnx: the shipped int8 path)."""
     from hygiene.detectors.topic import TopicDetector
     from hygiene.document import Document
+    from hygiene.embed.shared import shared_embedder
     from hygiene.segment import segment
 
-    detector = TopicDetector()
+    detector = TopicDetector(embedder=shared_embedder(backend))
     clean: list[float] = []
     planted: dict[str, list[float]] = {}
     for d in documents(split):
@@ -105,8 +109,8 @@ def paragraph_scores(split: str) -> tuple[list[float], dict[str, list[float]]]:
     return clean, planted
 
 
-def curve(split: str) -> None:
-    clean, planted = paragraph_scores(split)
+def curve(split: str, backend: str) -> None:
+    clean, planted = paragraph_scores(split, backend)
     every = [s for scores in planted.values() for s in scores]
     sizes = ", ".join(f"{k} {len(v)}" for k, v in sorted(planted.items()))
     print(f"{len(clean)} clean documents; planted paragraphs by donor: {sizes}")
@@ -124,11 +128,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("action", choices=["write", "score", "curve"])
     parser.add_argument("path", type=Path, nargs="?", help="OUT for write, the report for score")
     parser.add_argument("--split", default="test")
+    parser.add_argument("--embedder", default="onnx", help="curve: onnx or sentence-transformers")
     args = parser.parse_args(argv)
     if args.action == "write":
         write(args.split, args.path)
     elif args.action == "curve":
-        curve(args.split)
+        curve(args.split, args.embedder)
     else:
         score(args.split, args.path)
     return 0
