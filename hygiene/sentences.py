@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from hygiene.text import UNSPACED_CHARS
+
 
 def _words(spec: str) -> frozenset[str]:
     return frozenset(spec.split())
@@ -77,8 +79,12 @@ def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
     return [piece for span in spans for piece in _split_fullwidth(text, span, offset)]
 
 
-# Full-width terminals (Chinese, Japanese) end a sentence without a following space.
-_FULLWIDTH_END = re.compile(r"[。！？]+[」』）\u201d\u2019]*")
+# Full-width terminals (Chinese, Japanese) end a sentence without a following space;
+# so does a Latin one after a lower-case letter or a digit when Chinese or Japanese
+# follows at once ("... without undue delay.工事の間は"; "U.S.では" stays whole).
+_FULLWIDTH_END = re.compile(
+    rf"[。！？]+[」』）\u201d\u2019]*|(?<=[a-z0-9])[.?!]+(?=[{UNSPACED_CHARS}])"
+)
 
 
 def _split_fullwidth(text: str, span: tuple[int, int], offset: int) -> list[tuple[int, int]]:

@@ -5,7 +5,8 @@ changes without changing the text (case, punctuation, quotes, spacing); the
 near-duplicate shingles, the repeated-paragraph keys and the baseline
 fingerprints all compare texts through it. ``LineIndex`` turns code-point
 offsets into 1-based (line, column), lines split on "\\n". ``printable`` shows a
-file name on one line of output.
+file name on one line of output. ``word_count`` measures a text in words for
+length thresholds, in scripts that do not put spaces between words too.
 """
 
 from __future__ import annotations
@@ -20,6 +21,13 @@ _ASCII_TABLE = bytes(c if chr(c).isalnum() else 0x20 for c in range(128)) + b" "
 # Non-ASCII characters seen so far -> whether they are separators.
 _SEPARATOR: dict[str, bool] = {}
 _NEWLINE = re.compile("\n")
+# Chinese and Japanese write words without spaces between them: Han ideographs,
+# hiragana, katakana (full and half width). Korean spaces its words, so Hangul
+# counts as any other script.
+UNSPACED_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
+_UNSPACED = re.compile(f"[{UNSPACED_CHARS}]")
+# Characters per word in those scripts: about two in Chinese and Japanese.
+_UNSPACED_WORD = 2
 
 
 def _is_separator(ch: str) -> bool:
@@ -41,6 +49,21 @@ def normalise(text: str) -> str:
         return " ".join(text.encode("ascii").translate(_ASCII_TABLE).decode("ascii").split())
     table = {ord(ch): " " for ch in set(text) if _is_separator(ch)}
     return " ".join(text.translate(table).split())
+
+
+def word_count(text: str) -> int:
+    """Words in ``text``: its whitespace-separated tokens, where each two Chinese or
+    Japanese characters count as one word (a Japanese sentence is one token to
+    ``str.split``, and would never reach a length threshold). Texts without such
+    characters count as ``len(text.split())``."""
+    unspaced = len(_UNSPACED.findall(text))
+    if not unspaced:
+        return len(text.split())
+    # What is left between those characters: words of other scripts, and the
+    # punctuation of these ("、", "。", "「"), which is no word.
+    rest = _UNSPACED.sub(" ", text).split()
+    spaced = sum(any(c.isalnum() for c in token) for token in rest)
+    return spaced + -(-unspaced // _UNSPACED_WORD)
 
 
 class LineIndex:

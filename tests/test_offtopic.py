@@ -387,6 +387,39 @@ MEMBER_STATES = (
 )
 
 
+# A Japanese story (written for these tests): no spaces between words, so its
+# sentences are measured in characters (text.word_count) and judged like any other.
+LIBRARY = [
+    "北川町の図書館、来春に改装へ",
+    "北川町は十日、町立図書館の大規模な改装工事を来年四月に始めると発表した。"
+    "建物は築四十年を超え、雨漏りや空調の故障が続いていた。",
+    "町によると、工事費は約三億円で、国の補助金と町の積立金でまかなう。"
+    "工事の間は、駅前の公民館に仮の窓口を設ける。",
+    "改装後は、子ども向けの読書室を広げ、学習スペースを今の二倍にする。"
+    "車いすでも使いやすいように、入り口の段差もなくす。",
+    "図書館の利用者は、この十年で三割ほど減った。"
+    "町の担当者は「若い世代にもっと来てもらえる場所にしたい」と話している。",
+    "地元の中学生からは、放課後に宿題ができる静かな場所がほしいという声が多く寄せられていた。"
+    "町は説明会を二回開き、住民の意見を聞いた。",
+    "一方で、工事期間が一年近くに及ぶことを心配する声もある。"
+    "高齢の利用者の中には、公民館まで行くのが難しい人もいる。",
+    "町は、移動図書館の車を週二回走らせ、各地区の集会所を回る計画だ。"
+    "新しい図書館は、再来年の春に開館する予定となっている。",
+]
+
+
+@SEPS
+def test_legal_sentence_in_a_japanese_story_is_flagged(sep: str, pipeline: Pipeline) -> None:
+    assert codes(pipeline.analyze(segment(doc(sep.join(LIBRARY)))).findings) == []
+    bare = f"{MEMBER_STATES}."
+    for index in (2, 4):
+        first, rest = LIBRARY[index].split("。", 1)
+        lines = [*LIBRARY[:index], f"{first}。{bare}{rest}", *LIBRARY[index + 1 :]]
+        text = sep.join(lines)
+        (f,) = pipeline.analyze(segment(doc(text))).findings
+        assert (f.code, text[f.start : f.end]) == ("HY203", bare)
+
+
 @pytest.mark.parametrize("article", ["hospital", "ferry"])
 def test_quoted_legal_wording_is_not_flagged_but_the_bare_sentence_is(
     article: str, pipeline: Pipeline

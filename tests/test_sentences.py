@@ -334,3 +334,15 @@ def test_full_width_terminals_end_sentences_without_a_space() -> None:
         "The meeting ended at noon.",
     ]
     check_spans(text, split_sentences(text))
+
+
+def test_latin_terminal_ends_before_japanese_without_a_space() -> None:
+    text = "町は発表した。The plan was approved on Monday.工事は四月に始まる。U.S.では報じられた。"
+    assert sents(text) == [
+        "町は発表した。",
+        "The plan was approved on Monday.",
+        "工事は四月に始まる。",
+        # After an upper-case letter the period may be an acronym's: no cut.
+        "U.S.では報じられた。",
+    ]
+    check_spans(text, split_sentences(text))

@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING
 from hygiene.detectors.furniture import furniture_flags
 from hygiene.embed import Embedder
 from hygiene.segment import Segmented
+from hygiene.text import word_count
 
 if TYPE_CHECKING:
     from hygiene.embed import Vectors
 
 _KEY = "vectors"
-MIN_WORDS = 4  # shorter sentences say too little to place a topic
+MIN_WORDS = 4  # shorter sentences say too little to place a topic (text.word_count)
 
 
 @dataclass(frozen=True)
@@ -49,9 +50,9 @@ def embeddable(seg: Segmented) -> Embeddable:
     owner: list[int] = []
     paragraph_ids: list[int] = []
     for p_index, para in enumerate(seg.paragraphs):
-        if flags[p_index] is not None or len(para.text.split()) < MIN_WORDS:
+        if flags[p_index] is not None or word_count(para.text) < MIN_WORDS:
             continue
-        members = [s.index for s in seg.sentences_of(para) if len(s.text.split()) >= MIN_WORDS]
+        members = [s.index for s in seg.sentences_of(para) if word_count(s.text) >= MIN_WORDS]
         if not members:
             continue
         paragraph_ids.append(p_index)
