@@ -108,12 +108,17 @@ def _split_fullwidth(text: str, span: tuple[int, int], offset: int) -> list[tupl
     return out
 
 
+def _caseless(ch: str) -> bool:
+    return ch.isalpha() and not ch.islower() and not ch.isupper()
+
+
 def _is_boundary(token: str, following: str) -> bool:
     """Whether a sentence ends after `token` (which ends in terminal punctuation)."""
     head = following.lstrip(_OPENERS)
-    # A sentence starts with an uppercase letter or a digit; anything else continues
+    # A sentence starts with an uppercase letter, a digit or a letter of a script
+    # without case (Chinese, Japanese, Korean, Arabic...); anything else continues
     # ("e.g. this", '"Why?" he asked', "wait... what").
-    if not head or not (head[0].isupper() or head[0].isdigit()):
+    if not head or not (head[0].isupper() or head[0].isdigit() or _caseless(head[0])):
         return False
     core = token.rstrip(_CLOSERS)
     stem = core.rstrip(_TERMINALS)

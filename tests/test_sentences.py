@@ -346,3 +346,15 @@ def test_latin_terminal_ends_before_japanese_without_a_space() -> None:
         "U.S.では報じられた。",
     ]
     check_spans(text, split_sentences(text))
+
+
+def test_a_letter_without_case_starts_a_sentence() -> None:
+    # Korean, Japanese and Arabic letters are neither upper- nor lower-case.
+    assert sents("회의가 열렸다. 다만 결과는 없었다.") == ["회의가 열렸다.", "다만 결과는 없었다."]
+    text = "The service levels are met. まずメニューを開く。"
+    assert sents(text) == ["The service levels are met.", "まずメニューを開く。"]
+    assert sents("The vote was close. اجتمع المجلس.") == ["The vote was close.", "اجتمع المجلس."]
+    # A lower-case Latin word still continues the sentence.
+    assert sents("He waited for the u.s. team to arrive.") == [
+        "He waited for the u.s. team to arrive."
+    ]
