@@ -701,3 +701,20 @@ def test_a_comments_link_above_the_story_does_not_start_the_thread(sep: str) -> 
     text = sep.join(page)
     found = [f for f in RelatedTailDetector().detect(seg_of(text)) if f.code == "HY106"]
     assert [text[f.start : f.end] for f in found] == [sep.join(THREAD)]
+
+
+@SEPS
+def test_a_dateline_above_the_story_is_no_one_signature_thread(sep: str) -> None:
+    # A publication time shaped like a signature, under a "join the conversation" link
+    # below the lede: the "thread" would be the rest of the story, so there is none.
+    dateline = "Mar 27, 2017 at 1:57 pm | Print View"
+    page = [*WATER[:3], "Join the conversation", dateline, *WATER[3:]]
+    text = sep.join(page)
+    found = [f for f in RelatedTailDetector().detect(seg_of(text)) if f.code == "HY106"]
+    # Only the two lines themselves may be flagged, never the story after them.
+    assert all(f.end - f.start < len(WATER[1]) for f in found)
+    # One signature after the story still opens a thread of its comment.
+    comment = THREAD[:3]
+    text = sep.join([*WATER, *comment])
+    found = [f for f in RelatedTailDetector().detect(seg_of(text)) if f.code == "HY106"]
+    assert [text[f.start : f.end] for f in found] == [sep.join(comment)]

@@ -234,6 +234,19 @@ def _thread_start(rs: list[Role], flags: list[Verdict | None], i: int) -> int:
     return start
 
 
+def _holds_the_story(seg: Segmented, rs: list[Role], thread: Region) -> bool:
+    """Whether a thread that rests on one signature holds more prose than the page has
+    above it. Comments follow the story; such a "signature" is a dateline above the
+    story ("Mar 27, 2017 at 1:57 pm | Print View"), and the thread would be the story."""
+    if thread.stories != 1:
+        return False
+
+    def prose(lines: range) -> int:
+        return sum(len(seg.paragraphs[i].text) for i in lines if rs[i] is Role.PROSE)
+
+    return prose(range(thread.start, thread.end + 1)) > prose(range(thread.start))
+
+
 class RelatedTailDetector:
     name = "related-tail"
     codes: tuple[str, ...] = ("HY202", "HY106")
@@ -246,7 +259,7 @@ class RelatedTailDetector:
         rs = roles([p.text for p in seg.paragraphs], flags)
         found = []
         thread = find_comment_thread(rs, flags)
-        if thread is not None:
+        if thread is not None and not _holds_the_story(seg, rs, thread):
             found.append(self._thread_finding(seg, thread))
         tail = self._tail(seg, rs, flags)
         if tail is not None:
