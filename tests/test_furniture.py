@@ -44,16 +44,13 @@ CASES = ROOT / "fixtures" / "furniture"
 # the tool gets there. At the shipped operating point the model leaves some furniture
 # unflagged (a caption without a credit, a caption and its credit line, the headlines of
 # a teaser block). The model itself rates some short lines of dialogue, list items and
-# table rows furniture (and, without embeddings, the synthetic-page model flags them);
-# the written cues flag a whole paragraph that closes with a photo credit, and a line the
-# cues flag is furniture whatever the model says.
+# table rows furniture (and, without embeddings, the synthetic-page model flags them).
 KNOWN = {
     "captions": "below the operating point",
     "teaser": "below the operating point",
     "dialogue": "the model flags short answers and a long answer",
     "lists": "the model flags a list's lines",
     "tables": "the model flags poll and box-score lines",
-    "glued": "the caption cue flags the whole paragraph that closes with a credit",
 }
 NAMES = [
     pytest.param(
@@ -124,6 +121,28 @@ def test_furniture_glued_to_the_end_of_a_paragraph_is_its_own_span(glued: str, c
     text = f"{PROSE} It passed by two votes. {glued}"
     ((start, end, cue),) = glued_furniture(text)
     assert (text[start:end], cue.code) == (glued, code)
+
+
+def test_a_call_to_action_glued_to_a_story_paragraph_is_flagged_alone(
+    furniture_pipeline: Pipeline,
+) -> None:
+    # The call-to-action cue reads the whole line; the model reads it as story text.
+    call = "Sign up for our morning traffic newsletter to get updates in your inbox."
+    paragraph = (
+        "Commuters crossing from the east side are advised to use the Mill Road crossing, "
+        f"which will have extra traffic officers at peak hours. {call}"
+    )
+    text = "\n".join(
+        [
+            "Harbour bridge closes for three weeks of repairs",
+            "The Alder Street harbour bridge will close to all traffic from Monday while crews "
+            "replace worn expansion joints, the city's transport department said.",
+            paragraph,
+            "Ferry operator Bayline said it would add two extra sailings each morning.",
+        ]
+    )
+    found = findings_of(furniture_pipeline, text)
+    assert [(f.code, text[f.start : f.end]) for f in found] == [("HY105", call)]
 
 
 @pytest.mark.parametrize(

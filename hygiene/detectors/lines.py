@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from hygiene.detectors.cuemodel import cue_verdicts
 from hygiene.detectors.cues import line_cues
+from hygiene.detectors.glued import glued_furniture
 from hygiene.detectors.linefeatures import (
     CONTEXT,
     EMBEDDING,
@@ -45,6 +46,7 @@ from hygiene.detectors.synthetic import SyntheticLineModel
 from hygiene.embed import DIM, Embedder
 from hygiene.learn import LinearModel, TreeModel, load_model
 from hygiene.segment import Segmented
+from hygiene.sentences import split_sentences
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -64,6 +66,9 @@ DIRECTION_FILE = "line-direction.json"
 KINDS_FILE = "line-kinds.json"
 SYNTHETIC_FILE = "line-model-synthetic.json"
 CUE_NAMES_RULE = 0.5  # a written cue this strong names the rule of a furniture line
+# Below this score the model reads a line a call-to-action or caption cue flags as
+# article text; when that furniture is glued to its start or end, it alone is flagged.
+GLUED_BELOW = 0.5
 
 # What a furniture line of each kind is, for a verdict no cue explains.
 KIND_NAMES = {
@@ -151,7 +156,7 @@ class LearnedLineModel:
         # Only furniture needs a rule and a reason.
         return [
             dataclasses.replace(before, reason=f"{before.reason} (line model {p:.4f})")
-            if before is not None and p >= self._bar(before)
+            if before is not None and p >= self._bar(before) and not _glued(before, text, p)
             else self._verdict(text, float(p), row)
             if p >= self.threshold
             else Verdict(float(p), "", "")
@@ -196,6 +201,22 @@ class LearnedLineModel:
         code = self.kinds.classes[int(kind.argmax())]
         reason = f"{KIND_NAMES[code]}, {_where(row)} (line model {p:.4f})"
         return Verdict(p, code, reason, learned=True, furniture=True)
+
+
+def _glued(before: Verdict, text: str, p: float) -> bool:
+    """Whether a line a call-to-action or caption cue flags is story prose with the
+    furniture glued to one end: the model reads the line as article, and the glued
+    detector finds the furniture as a span of its own. A call to action: "... at peak
+    hours. Sign up for our newsletter."; a credit: "... the utility said. About 2,000
+    homes were still dark. (Nina Albrecht/AP)", after two sentences or more (one
+    sentence and its credit are a caption, credit and all)."""
+    if before.code not in ("HY104", "HY105") or p >= GLUED_BELOW:
+        return False
+    glued = glued_furniture(text)
+    if before.code == "HY105" or not glued:
+        return bool(glued)
+    start = glued[-1][0]
+    return start > 0 and len(split_sentences(text[:start])) >= 2
 
 
 def _linear_proba(model: LinearModel, x: Matrix) -> Matrix:
