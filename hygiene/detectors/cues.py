@@ -45,6 +45,16 @@ class LineShape:
         return len(self.words)
 
 
+def headline_shaped(shape: LineShape) -> bool:
+    """Short, capitalised, and not ending like a sentence of running text."""
+    text = shape.text
+    return (
+        3 <= shape.n_words <= 25
+        and (text[:1].isupper() or text[:1].isdigit() or text[:1] in "\"'‘“")
+        and not text.endswith((".", ",", ";", ":"))
+    )
+
+
 # Lines up to this length have their shape, cues and word shares cached: the cues,
 # the line models and the glued-furniture check each ask about the same lines. Longer
 # ones (prose, or a hostile megabyte line) are not kept alive by the caches.
@@ -547,6 +557,28 @@ _NAV = _rx(
         |(?:terms\s+of\s+(?:use|service)|privacy\s+policy|cookie\s+policy)(?:\s*[|·•]\s*\w+(?:\s+\w+){0,2})*)
         \s*[:›»>]?$"""
 )
+# Labels over a block of other stories' headlines (a subset of _NAV): "Don't miss",
+# "Related stories", "Read more", "You may also like".
+_TEASER_HEADER = _rx(
+    r"""^(?:related(?:\s+(?:articles?|stories|news|content|coverage|posts|reading|links))?
+        |more\s+(?:from|on|in|stories|news|articles|headlines)\b.*
+        |you\s+(?:may|might)\s+(?:also\s+)?(?:like|enjoy|be\s+interested\s+in)
+        |recommended(?:\s+(?:for\s+you|stories|articles|reading))?
+        |most\s+(?:read|popular|viewed|shared)(?:\s+(?:stories|articles|news))?
+        |trending(?:\s+(?:now|stories|news))?|top\s+(?:stories|news|headlines)
+        |latest(?:\s+(?:news|stories|headlines))?|editor'?s\s+picks?|in\s+case\s+you\s+missed\s+it
+        |what\s+to\s+read\s+next|(?:also|further)\s+read(?:ing)?|read\s+(?:more|next|also)
+        |see\s+also|don'?t\s+miss(?:\s+(?:this|these|it))?|in\s+other\s+news|up\s+next)
+        \s*[:›»>]?$"""
+)
+
+
+def teaser_header(text: str) -> bool:
+    """A label over other stories' headlines ("Don't miss", "Related stories")."""
+    shape = LineShape.of(text)
+    return shape.n_words <= 8 and bool(_TEASER_HEADER.match(shape.text.strip("-–—•|* ")))
+
+
 _SOURCE_LINE = re.compile(r"^[-–—•|]\s*[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,3}$")
 _FOOTER = _rx(
     r"""^(?:©|\(c\)|copyright\s*(?:©|\(c\)|\d{4}|:|$))|\ball\s+rights\s+reserved\b

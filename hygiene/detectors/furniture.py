@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hygiene.detectors.cues import LineShape, headline_shaped, teaser_header
 from hygiene.detectors.glued import glued_furniture
 from hygiene.detectors.lines import LineModel, Verdict, line_vectors, load_line_model
 from hygiene.embed import Embedder
@@ -70,17 +71,43 @@ class FurnitureDetector:
 
     def detect(self, seg: Segmented) -> list[Finding]:
         out = []
-        for para, v in zip(
-            seg.paragraphs, verdicts_of(seg, self.model, self.embedder), strict=True
-        ):
+        verdicts = verdicts_of(seg, self.model, self.embedder)
+        teasers = teaser_headlines(seg, verdicts)
+        for i, (para, v) in enumerate(zip(seg.paragraphs, verdicts, strict=True)):
             if v.furniture:
                 out.append(finding(v.code, para, v.score, v.reason))
+                continue
+            if i in teasers:
+                label = LineShape.of(seg.paragraphs[teasers[i]].text).text
+                reason = f"a headline of another story, under '{label}'"
+                out.append(finding("HY108", para, TEASER_SCORE, reason))
                 continue
             spans = [(s.start - para.start, s.end - para.start) for s in seg.sentences_of(para)]
             for start, end, cue in glued_furniture(para.text, spans):
                 where = seg.region(para.start + start, para.start + end)
                 out.append(_glued(where, cue.code, cue.weight, cue.reason))
         return out
+
+
+TEASER_SCORE = 0.85
+MAX_TEASERS = 10  # headlines flagged under one label at most
+
+
+def teaser_headlines(seg: Segmented, verdicts: list[Verdict]) -> dict[int, int]:
+    """The headline-shaped lines right under a teaser label the line model flags ("Don't
+    miss", then other stories' headlines, then the story goes on), each with its label's
+    index. The label vouches for the run; a line of prose ends it."""
+    out: dict[int, int] = {}
+    paras = seg.paragraphs
+    for i, v in enumerate(verdicts):
+        if not (v.furniture and teaser_header(paras[i].text)):
+            continue
+        for j in range(i + 1, min(i + 1 + MAX_TEASERS, len(paras))):
+            if not headline_shaped(LineShape.of(paras[j].text)):
+                break
+            if not verdicts[j].furniture:  # the model may have flagged some itself
+                out[j] = i
+    return out
 
 
 def _glued(where: Region, code: str, score: float, reason: str) -> Finding:

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-from hygiene.detectors.cues import SIGNATURE_REASON, LineShape, line_cues
+from hygiene.detectors.cues import SIGNATURE_REASON, LineShape, headline_shaped, line_cues
 from hygiene.detectors.furniture import furniture_flags
 from hygiene.detectors.lines import CUE_NAMES_RULE, Verdict
 from hygiene.embed import Embedder
@@ -85,21 +85,11 @@ def roles(texts: list[str], flags: list[Verdict | None]) -> list[Role]:
             out.append(Role.FURNITURE)
         elif shape.n_words <= 4 and not shape.terminal and len(shape.text) <= 40:
             out.append(Role.LABEL)
-        elif _is_headline(shape):
+        elif headline_shaped(shape):
             out.append(Role.HEADLINE)
         else:
             out.append(Role.PROSE)
     return out
-
-
-def _is_headline(shape: LineShape) -> bool:
-    """Short, capitalised, and not ending like a sentence of running text."""
-    text = shape.text
-    return (
-        3 <= shape.n_words <= 25
-        and (text[:1].isupper() or text[:1].isdigit() or text[:1] in "\"'‘“")
-        and not text.endswith((".", ",", ";", ":"))
-    )
 
 
 def find_tail(rs: list[Role], flags: list[Verdict | None]) -> Region | None:
