@@ -377,7 +377,7 @@ _IMPERATIVE = _rx(
 _ASK_THEN_DO = _rx(
     r"^(?:want|like|liked|enjoy|enjoyed|love|loved|got|have|know|found)\b[^?]{0,80}\?\s+"
     r"(?:get|sign|subscribe|join|follow|share|write|email|send|tell|contact|call|read|watch"
-    r"|listen|download|support|donate|try|click|tap|visit|let\s+us)\b"
+    r"|listen|download|support|donate|try|click|tap|visit|let\s+us|reach|drop|message|text)\b"
 )
 _SECOND_PERSON = _rx(r"\b(?:you|your|you're|you'll|you've|yourself|yours)\b")
 # "US" in capitals is the country, not the outlet speaking.
