@@ -145,6 +145,35 @@ def test_a_call_to_action_glued_to_a_story_paragraph_is_flagged_alone(
 
 
 @pytest.mark.parametrize(
+    ("before", "marker", "after", "code"),
+    [
+        ("", "Story continues below advertisement", f" {PROSE}", "HY108"),
+        (f"{PROSE} ", "ADVERTISEMENT", " It passed by two votes after a long debate.", "HY108"),
+        (f"{PROSE} ", "Advertisement", " It passed by two votes after a long debate.", "HY108"),
+        (f"{PROSE} It passed by two votes. ", "0:00 / 2:13 Watch: the vote", "", "HY103"),
+    ],
+)
+def test_markers_glued_into_a_paragraph_without_a_sentence_break_are_their_own_span(
+    before: str, marker: str, after: str, code: str
+) -> None:
+    text = before + marker + after
+    ((start, end, cue),) = glued_furniture(text)
+    assert (text[start:end], cue.code) == (marker, code)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Advertisement Standards Authority said on Tuesday that the poster broke its rules.",
+        "Advertisement revenue fell 5 percent in the quarter, the company said on Tuesday.",
+        "The two leaders finished in 2:13 / 2:15 after crossing the line together on Sunday.",
+    ],
+)
+def test_words_like_the_markers_in_story_text_are_left_alone(text: str) -> None:
+    assert glued_furniture(text) == []
+
+
+@pytest.mark.parametrize(
     "credit",
     ["(Reporting by Tom Hale; Editing by Ruth Ng)", "Ana Lima contributed reporting from Lisbon."],
 )

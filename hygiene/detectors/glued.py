@@ -35,6 +35,9 @@ def glued_furniture(
     sentences' spans, when already split). The rest of the paragraph must be running
     prose, so a caption or a call to action standing alone is the line model's
     business, not this."""
+    markers = _inline_markers(text)
+    if markers:
+        return markers
     spans = split_sentences(text) if sentences is None else sentences
     if len(spans) < 2:
         return _glued_credit(text)
@@ -49,6 +52,45 @@ def glued_furniture(
         if cues and cues[0].weight >= GLUED_MIN and _is_prose(rest):
             out.append((start, end, cues[0]))
     return out or _glued_credit(text)
+
+
+# Markers a page inserts into running text with no sentence break around them: an
+# advertisement slot ("Story continues below advertisement The expansion adds ...") and
+# a media player's clock with its label ("... four years. 0:00 / 2:13 Watch: ...").
+_AD_MARKER = re.compile(
+    r"""(?:\b(?:story|article)\s+continues\s+(?:below|after)(?:\s+(?:this|the))?
+          (?:\s+(?:advertisement|advert|ad))?|\bcontinue\s+reading\s+(?:below|the\s+main\s+story))
+        (?=\s+[A-Z0-9"“‘'])""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# The bare word: in capitals anywhere, capitalised only where a sentence could start
+# ("The Advertisement Standards Authority said" is story text).
+_AD_WORD = re.compile(r"(?:\bADVERTISEMENT|(?:^|(?<=[.!?] ))Advertisement)(?=\s+[A-Z0-9\"“‘'])")
+_PLAYER_CLOCK = re.compile(
+    r"\b0?0:00(?::00)?\s*/\s*\d{1,2}:\d{2}(?::\d{2})?"  # a player that never started
+    r"(?:\s+(?:watch|video|listen|play)\b[^.!?]*$)?",
+    re.IGNORECASE,
+)
+
+
+def _inline_markers(text: str) -> list[tuple[int, int, Cue]]:
+    """Advertisement markers and player clocks glued into an article paragraph, each its
+    own span, when what is left is running prose."""
+    found = [
+        (m.start(), m.end(), Cue("HY108", 0.85, "an advertisement marker"))
+        for pattern in (_AD_MARKER, _AD_WORD)
+        for m in pattern.finditer(text)
+    ]
+    found += [
+        (m.start(), m.end(), Cue("HY103", 0.9, "a media player's clock"))
+        for m in _PLAYER_CLOCK.finditer(text)
+    ]
+    if not found:
+        return []
+    rest = text
+    for start, end, _ in sorted(found, reverse=True):
+        rest = rest[:start] + " " + rest[end:]
+    return sorted(found) if _is_prose(rest) else []
 
 
 CAPTION_WORDS = 30  # a single sentence this short before a credit is its caption
