@@ -69,7 +69,8 @@ RULES: dict[str, Rule] = {
             "Media player residue",
             "Text left behind by embedded audio or video players: bare durations such as "
             "'0:00' or '00:00 / 02:13', 'Play video', 'Listen to this article', "
-            "'Now playing'.",
+            "'Now playing'. An unstarted player's clock run into an article paragraph "
+            "('... four years. 0:00 / 2:13 Watch: ...') is flagged alone.",
         ),
         Rule(
             "HY104",
@@ -93,8 +94,8 @@ RULES: dict[str, Rule] = {
             "'KEEP READING', 'Read also: ...', 'Share this article'. Recognised by an "
             "imperative or second-person address together with the vocabulary of such "
             "calls, on a short line, or by the learned line model. A call glued to the "
-            "end of an article paragraph ('... Click here to read more.') is flagged "
-            "alone, and the paragraph stays.",
+            "start or end of an article paragraph ('... Click here to read more.') is "
+            "flagged alone, and the paragraph stays.",
         ),
         Rule(
             "HY106",
@@ -120,7 +121,9 @@ RULES: dict[str, Rule] = {
             "A short label of the page around the story: 'Related Articles', 'More from "
             "...', 'You may also like', 'Advertisement', 'Skip to content', a bare "
             "'- Outlet' source line, a copyright notice, a menu of links, the headlines "
-            "of other stories (a teaser block, a related list). Every paragraph is "
+            "of other stories (a teaser block under its label, a related list), an "
+            "advertisement marker run into a paragraph ('Story continues below "
+            "advertisement'), flagged alone. Every paragraph is "
             "scored by a learned line model (trained on real labelled pages: the line's "
             "cues and shape, its place on the page and its embedding); a furniture line "
             "that no written cue explains gets the rule of the kind the model names, "
