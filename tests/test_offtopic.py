@@ -608,7 +608,9 @@ def test_embedder_none_has_no_topic_detector() -> None:
     ("include", "exclude", "topic"),
     [
         (("HY1",), (), False),
-        ((), ("HY201", "HY203"), False),
+        # The topic detector also finds another story glued after the story (HY202).
+        ((), ("HY201", "HY203"), True),
+        ((), ("HY201", "HY202", "HY203"), False),
         ((), ("HY2",), False),
         (("HY301",), (), False),
         (("HY203",), (), True),
@@ -718,3 +720,34 @@ def test_a_dateline_above_the_story_is_no_one_signature_thread(sep: str) -> None
     text = sep.join([*WATER, *comment])
     found = [f for f in RelatedTailDetector().detect(seg_of(text)) if f.code == "HY106"]
     assert [text[f.start : f.end] for f in found] == [sep.join(comment)]
+
+
+# --- HY202: another story glued after the story, no header --------------------------------------
+
+WILDFIRE = [
+    "Wildfire forces evacuation of mountain villages",
+    "Firefighters battled a fast-moving wildfire in the hills above Santa Rosa on Tuesday as "
+    "strong winds pushed flames toward several small villages.",
+    "About 2,000 residents were ordered to leave their homes, and two schools were turned into "
+    "evacuation centres.",
+    "The fire had burned more than 4,000 hectares by the afternoon and was 10 percent "
+    "contained, the state fire service said.",
+]
+
+
+@SEPS
+@pytest.mark.parametrize("article", ["water", "bakery"])
+def test_another_story_glued_after_the_story_is_one_region(
+    article: str, sep: str, pipeline: Pipeline
+) -> None:
+    story = sep.join(ARTICLES[article])
+    text = story + sep + sep.join(WILDFIRE)
+    found = [f for f in pipeline.analyze(segment(doc(text))).findings if f.code.startswith("HY2")]
+    assert [(f.code, text[f.start : f.end]) for f in found] == [("HY202", sep.join(WILDFIRE))]
+    assert "another story glued after the story" in found[0].message
+
+
+@SEPS
+def test_a_subheading_inside_one_story_does_not_split_it(sep: str, pipeline: Pipeline) -> None:
+    text = sep.join([*WATER[:5], "Who pays for the new plant", *WATER[5:]])
+    assert codes(pipeline.analyze(segment(doc(text))).findings) == []

@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from hygiene.assets import load_json, model_file, models_dir, version_mismatch
-from hygiene.detectors.cues import line_cues
+from hygiene.detectors.appended import MIN_APPENDED, MIN_STORY, appended_story
+from hygiene.detectors.cues import LineShape, line_cues
 from hygiene.detectors.register import MODEL_FILE as REGISTER_FILE
 from hygiene.detectors.register import RegisterModel
 from hygiene.detectors.topic_features import (
@@ -128,7 +129,7 @@ class Rows:
 
 class TopicDetector:
     name = "topic"
-    codes: tuple[str, ...] = ("HY201", "HY203")
+    codes: tuple[str, ...] = ("HY201", "HY202", "HY203")
 
     def __init__(
         self,
@@ -162,9 +163,27 @@ class TopicDetector:
     def detect(self, seg: Segmented) -> list[Finding]:
         paragraphs, sentences = self.scores(seg)
         flagged_sentences, flagged_paragraphs = decide(seg, paragraphs, sentences, self.calibration)
-        return [self._sentence_finding(seg, s) for s in flagged_sentences] + [
+        found = [self._sentence_finding(seg, s) for s in flagged_sentences] + [
             self._paragraph_finding(seg, p) for p in flagged_paragraphs
         ]
+        appended = self._appended(seg)
+        return found if appended is None else [*found, appended]
+
+    def _appended(self, seg: Segmented) -> Finding | None:
+        """Another story glued after this one (``appended.py``), as one HY202 region."""
+        if len(embeddable(seg).paragraph_ids) < MIN_STORY + MIN_APPENDED:
+            return None  # too short to split, and nothing is embedded for it
+        story = appended_story(seg, document_vectors(seg, self.embedder))
+        if story is None:
+            return None
+        first, last = seg.paragraphs[story.start], seg.paragraphs[-1]
+        headline = LineShape.of(first.text).text
+        message = (
+            f"another story glued after the story: '{headline}' and what follows stand "
+            f"apart from the story above (cosine {story.cosine:.2f} between the two), "
+            f"lines {first.line}-{last.end_line}"
+        )
+        return finding("HY202", seg.region(first.start, last.end), 0.9, message)
 
     def scores(self, seg: Segmented) -> tuple[list[Scored], list[Scored]]:
         """The judged paragraphs and sentences with their scores."""
