@@ -165,7 +165,10 @@ RULES: dict[str, Rule] = {
             "Articles' or 'More from ...', then units of a headline and a lede, often with "
             "an outlet name and a time ('29 minutes ago'). The whole run is one finding, "
             "even when a related story shares the article's topic: it is recognised by "
-            "its shape (position, header, headline-lede rhythm, outlet and time lines).",
+            "its shape (position, header, headline-lede rhythm, outlet and time lines). "
+            "Without a header or such lines, another story glued after the article is "
+            "found by its headline and its distance from the story in embedding space "
+            "(it must be no longer than the story before it).",
         ),
         Rule(
             "HY203",
