@@ -25,6 +25,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from line_bench import BENCH, load_pages  # noqa: E402
 
 from hygiene.detectors.appended import closest_split  # noqa: E402
 from hygiene.detectors.vectors import document_vectors  # noqa: E402
@@ -33,7 +36,6 @@ from hygiene.embed.shared import shared_embedder  # noqa: E402
 from hygiene.segment import segment  # noqa: E402
 
 DOCS = ROOT / "build" / "topic-data" / "docs.jsonl.gz"
-BENCH = ROOT.parent / "shared" / "bench"
 GRID = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35)
 
 
@@ -43,19 +45,13 @@ def clean_documents(split: str, benches: bool) -> list[str]:
     wanted = {"fit": ("train", "cal"), "test": ("test",)}[split]
     texts = [d["text"] for d in docs if d["split"] in wanted and d["kind"] == "clean"]
     if benches:
-        for folder in ("boilerplate", "boilerplate-big9chaos"):
-            for labels in sorted((BENCH / folder).glob("*.labels.json")):
-                lines = labels.with_name(labels.name.replace(".labels.json", ".txt"))
-                kept = [
-                    line
-                    for line, label in zip(
-                        lines.read_text("utf-8").split("\n"),
-                        json.loads(labels.read_text("utf-8")),
-                        strict=False,
-                    )
-                    if label == "article"
-                ]
-                texts.append("\n".join(kept) + "\n")
+        for page in load_pages(("boilerplate", "boilerplate-big9chaos")):
+            kept = [
+                line
+                for line, label in zip(page.text.split("\n"), page.labels, strict=False)
+                if label == "article"
+            ]
+            texts.append("\n".join(kept) + "\n")
         clean = sorted((BENCH / "intrusion-news").glob("*-clean.txt"))
         texts += [p.read_text("utf-8") for p in clean]
     return texts

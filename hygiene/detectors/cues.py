@@ -557,26 +557,32 @@ _NAV = _rx(
         |(?:terms\s+of\s+(?:use|service)|privacy\s+policy|cookie\s+policy)(?:\s*[|·•]\s*\w+(?:\s+\w+){0,2})*)
         \s*[:›»>]?$"""
 )
-# Labels over a block of other stories' headlines (a subset of _NAV): "Don't miss",
-# "Related stories", "Read more", "You may also like".
-_TEASER_HEADER = _rx(
+# A header over other stories' headlines: a related-articles tail's ("Related
+# Articles", "More from ...", "You may also like"), and a teaser block's.
+STORIES_HEADER = _rx(
     r"""^(?:related(?:\s+(?:articles?|stories|news|content|coverage|posts|reading|links))?
-        |more\s+(?:from|on|in|stories|news|articles|headlines)\b.*
+        |more\s+(?:from|on|in)\b.*|more\s+(?:stories|news|articles|headlines)(?:\s+from\b.*)?
         |you\s+(?:may|might)\s+(?:also\s+)?(?:like|enjoy|be\s+interested\s+in)
         |recommended(?:\s+(?:for\s+you|stories|articles|reading))?
         |most\s+(?:read|popular|viewed|shared)(?:\s+(?:stories|articles|news))?
-        |trending(?:\s+(?:now|stories|news))?|top\s+(?:stories|news|headlines)
-        |latest(?:\s+(?:news|stories|headlines))?|editor'?s\s+picks?|in\s+case\s+you\s+missed\s+it
-        |what\s+to\s+read\s+next|(?:also|further)\s+read(?:ing)?|read\s+(?:more|next|also)
-        |see\s+also|don'?t\s+miss(?:\s+(?:this|these|it))?|in\s+other\s+news|up\s+next)
-        \s*[:›»>]?$"""
+        |trending(?:\s+(?:now|stories|news))?|popular\s+(?:now|stories|articles)
+        |top\s+(?:stories|news|headlines)|latest(?:\s+(?:news|stories|headlines))?
+        |editor'?s\s+picks?|in\s+case\s+you\s+missed\s+it|what\s+to\s+read\s+next
+        |(?:also|further)\s+read(?:ing)?|in\s+other\s+news|around\s+the\s+web|read\s+more|read\s+next
+        |elsewhere\s+on\s+\S.*|more\s+coverage)\s*[:›»>]?$"""
+)
+# Labels only a teaser block inside the story uses.
+_TEASER_LABEL = _rx(
+    r"""^(?:see\s+also|don'?t\s+miss(?:\s+(?:this|these|it))?|up\s+next|read\s+also
+        |more\s+(?:stories|news|articles|headlines)\b.*)\s*[:›»>]?$"""
 )
 
 
 def teaser_header(text: str) -> bool:
     """A label over other stories' headlines ("Don't miss", "Related stories")."""
     shape = LineShape.of(text)
-    return shape.n_words <= 8 and bool(_TEASER_HEADER.match(shape.text.strip("-–—•|* ")))
+    label = shape.text.strip("-–—•|* ")
+    return shape.n_words <= 8 and bool(STORIES_HEADER.match(label) or _TEASER_LABEL.match(label))
 
 
 _SOURCE_LINE = re.compile(r"^[-–—•|]\s*[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,3}$")

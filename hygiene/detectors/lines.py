@@ -213,10 +213,9 @@ def _glued(before: Verdict, text: str, p: float) -> bool:
     if before.code not in ("HY104", "HY105") or p >= GLUED_BELOW:
         return False
     glued = glued_furniture(text)
-    if before.code == "HY105" or not glued:
+    if not glued or before.code == "HY105":
         return bool(glued)
-    start = glued[-1][0]
-    return start > 0 and len(split_sentences(text[:start])) >= 2
+    return len(split_sentences(text[: glued[-1][0]])) >= 2
 
 
 def _linear_proba(model: LinearModel, x: Matrix) -> Matrix:

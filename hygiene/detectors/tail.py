@@ -14,30 +14,22 @@ page; comment bodies are prose, so only the structure tells them apart.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from enum import Enum
 
-from hygiene.detectors.cues import SIGNATURE_REASON, LineShape, headline_shaped, line_cues
+from hygiene.detectors.cues import (
+    SIGNATURE_REASON,
+    STORIES_HEADER,
+    LineShape,
+    headline_shaped,
+    line_cues,
+)
 from hygiene.detectors.furniture import furniture_flags
 from hygiene.detectors.lines import CUE_NAMES_RULE, Verdict
 from hygiene.embed import Embedder
 from hygiene.findings import Finding, finding
 from hygiene.segment import Segmented
 
-_HEADER = re.compile(
-    r"""^(?:related(?:\s+(?:articles?|stories|news|content|coverage|posts|reading|links))?
-        |more\s+(?:from|on|in)\b.*|more\s+(?:stories|news|articles|headlines)(?:\s+from\b.*)?
-        |you\s+(?:may|might)\s+(?:also\s+)?(?:like|enjoy|be\s+interested\s+in)
-        |recommended(?:\s+(?:for\s+you|stories|articles|reading))?
-        |most\s+(?:read|popular|viewed|shared)(?:\s+(?:stories|articles|news))?
-        |trending(?:\s+(?:now|stories|news))?|popular\s+(?:now|stories|articles)
-        |top\s+(?:stories|news|headlines)|latest(?:\s+(?:news|stories|headlines))?
-        |editor'?s\s+picks?|in\s+case\s+you\s+missed\s+it|what\s+to\s+read\s+next
-        |(?:also|further)\s+read(?:ing)?|in\s+other\s+news|around\s+the\s+web|read\s+more|read\s+next
-        |elsewhere\s+on\s+\S.*|more\s+coverage)\s*[:›»>]?$""",
-    re.IGNORECASE | re.VERBOSE,
-)
 # Furniture that stands inside a tail unit: times, outlet names and labels.
 _UNIT_CODES = frozenset({"HY101", "HY102", "HY108"})
 
@@ -77,7 +69,7 @@ def roles(texts: list[str], flags: list[Verdict | None]) -> list[Role]:
     out: list[Role] = []
     for text, flag in zip(texts, flags, strict=True):
         shape = LineShape.of(text)
-        if _HEADER.match(shape.text):
+        if STORIES_HEADER.match(shape.text):
             out.append(Role.HEADER)
         elif flag is not None and not flag.learned:
             # Only cue-backed furniture: the line model's position evidence would also
